@@ -1,0 +1,172 @@
+"""The public data models: what each stage takes and returns, and the JSON report contract.
+
+Every item that stands on words of an article carries ``article`` (the article id) and
+``start``/``end`` such that ``article.text[start:end] == item.text``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TEXT_FINDER = "text"
+"""The value of ``by`` for everything the tool's own code found (no model involved)."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Article(_Model):
+    """One news article: its metadata and its text exactly as read (offsets index into it)."""
+
+    id: str = Field(description="Short id, unique within a report (a0, a1, ...).")
+    path: str | None = Field(default=None, description="Where it was read from; '-' for stdin.")
+    source: str = Field(description="The outlet, from metadata or else the file name.")
+    date: dt.date | None = Field(default=None, description="Publication date, when known.")
+    title: str | None = None
+    url: str | None = None
+    text: str = Field(description="The article text; every span in the report indexes into it.")
+    body_start: int = Field(
+        default=0,
+        description="Where the article body starts in `text`, after any leading metadata lines.",
+    )
+
+
+class Quote(_Model):
+    """A direct quotation: the words between the quote marks, and who said them."""
+
+    id: str
+    article: str = Field(description="The id of the article the quote is in.")
+    text: str = Field(description="The quoted words, without the quote marks.")
+    start: int
+    end: int
+    speaker: str | None = Field(
+        default=None,
+        description="Who said it, as the article names them (the fullest form of the name it "
+        "uses). Null when the text does not say: never a guess.",
+    )
+    speaker_start: int | None = Field(
+        default=None, description="Span of the mention of the speaker that `speaker` is."
+    )
+    speaker_end: int | None = None
+    speaker_role: str | None = Field(
+        default=None, description="The title or role the article gives the speaker, if any."
+    )
+    mention: str | None = Field(
+        default=None,
+        description="The words next to the quote that name the speaker ('she', 'Glass'), "
+        "when they differ from `speaker`.",
+    )
+    mention_start: int | None = None
+    mention_end: int | None = None
+    cue: str | None = Field(
+        default=None, description="The attribution words: said, told, according to, ..."
+    )
+    cue_start: int | None = None
+    cue_end: int | None = None
+    kind: Literal["direct", "partial"] = Field(
+        default="direct",
+        description="direct: the quote is the reported speech itself; partial: a few quoted "
+        "words inside the outlet's own sentence.",
+    )
+    continues: str | None = Field(
+        default=None,
+        description="For a quote split by its attribution, the id of the part it continues.",
+    )
+    by: str = Field(default=TEXT_FINDER, description="Who found it: 'text', or a model id.")
+
+
+FactKind = Literal["number", "date", "place"]
+
+
+class Fact(_Model):
+    """A number, date or place stated in a sentence."""
+
+    id: str
+    article: str
+    kind: FactKind
+    text: str = Field(description="The words as written ('on Saturday', '2,000', 'Okinawa').")
+    start: int
+    end: int
+    value: str = Field(
+        description="Normalised value: a number as digits ('2000', '0.5'), a date in ISO form "
+        "('2025-12-06', '2025-11' for a month), a place name."
+    )
+    unit: str | None = Field(default=None, description="For numbers: what is counted, if said.")
+    resolved: bool = Field(
+        default=True,
+        description="False for a relative date ('on Saturday') that could not be resolved "
+        "because the article has no date.",
+    )
+
+
+class Claim(_Model):
+    """A statement an article makes. Without a model: a sentence that carries facts."""
+
+    id: str
+    article: str
+    text: str
+    start: int
+    end: int
+    facts: list[str] = Field(default_factory=list, description="Ids of the facts it states.")
+    quotes: list[str] = Field(default_factory=list, description="Ids of the quotes it holds.")
+    by: str = TEXT_FINDER
+
+
+Relation = Literal["agree", "conflict", "unique"]
+Fidelity = Literal["identical", "truncated", "variant", "unique"]
+
+
+class Finding(_Model):
+    """What the sources say about one quote or one statement, taken together."""
+
+    id: str
+    relation: Relation
+    kind: Literal["quote", "fact"]
+    members: list[str] = Field(description="Ids of the quotes or claims it groups.")
+    sources: list[str] = Field(description="The outlets whose articles the members are in.")
+    explanation: str = Field(description="One or two sentences for a person.")
+    fidelity: Fidelity | None = Field(
+        default=None,
+        description="Quote findings: identical (same words); truncated (one version is part of "
+        "a longer one); variant (the wording differs); unique (one source only).",
+    )
+    speakers_differ: bool = Field(
+        default=False, description="Quote findings: the versions name different speakers."
+    )
+    differences: list[Difference] = Field(
+        default_factory=list, description="Fact findings: the facts on each side that differ."
+    )
+    by: str = TEXT_FINDER
+
+
+class Difference(_Model):
+    """One slot on which two statements differ, with the fact on each side."""
+
+    slot: FactKind
+    left: str = Field(description="Id of the fact on one side.")
+    right: str = Field(description="Id of the fact on the other side.")
+
+
+class Report(_Model):
+    """The whole result of a run: the JSON report contract."""
+
+    version: str = Field(description="Version of verifier that wrote the report.")
+    articles: list[Article]
+    quotes: list[Quote] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id."""
+        for article in self.articles:
+            if article.id == article_id:
+                return article
+        raise KeyError(article_id)
+
+
+Finding.model_rebuild()
