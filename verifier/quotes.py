@@ -233,16 +233,17 @@ def _sentence_around(text: str, paragraph: Span, position: int) -> Span:
 
 
 _AFTER_NP_CUE = re.compile(
-    r"\s*[,—–-]?\s*(?P<np>[^.?!;:\"“”]{1,120}?)\s+(?:(?:also|then|later|had|has|have|once|"
+    r"\s*[,—–-]?\s*(?P<np>[^?!;:\"“”]{1,200}?)\s+(?:(?:also|then|later|had|has|have|once|"
     r"previously|recently|repeatedly|quickly|simply|flatly|also|again)\s+)*(?P<cue>"
     + _CUE
     + r")\b"
 )
 _AFTER_CUE_NP = re.compile(
-    r"\s*[,—–-]?\s*(?P<cue>" + _CUE + r")\s+(?P<np>[^.?!;:\"“”,]{1,120})"
+    r"\s*[,—–-]?\s*(?P<cue>" + _CUE + r")\s+(?P<np>[^?!;:\"“”,]{1,120})"
 )
+_AFTER_DASH = re.compile(rf"\s*(?P<cue>[―—–]|--)\s*(?P<np>{_NAME})")
 _AFTER_ACCORDING = re.compile(
-    r"\s*[,—–-]?\s*(?P<cue>according to)\s+(?P<np>[^.?!;:\"“”,]{1,120})", re.IGNORECASE
+    r"\s*[,—–-]?\s*(?P<cue>according to)\s+(?P<np>[^?!;:\"“”,]{1,120})", re.IGNORECASE
 )
 
 
@@ -252,14 +253,33 @@ def _after(text: str, paragraph: Span, item: _Found) -> _Attribution:
     close_end = item.close + (2 if text.startswith("''", item.close) else 1)
     limit = min(paragraph[1], close_end + 200)
     segment_end = _segment_end(text, close_end, limit)
-    for pattern in (_AFTER_CUE_NP, _AFTER_NP_CUE, _AFTER_ACCORDING):
+    for pattern in (_AFTER_CUE_NP, _AFTER_NP_CUE, _AFTER_ACCORDING, _AFTER_DASH):
         match = pattern.match(text, close_end, segment_end)
         if match is None:
             continue
-        speaker = _speaker_span(text, match.start("np"), match.end("np"), reverse=False)
+        if pattern is _AFTER_NP_CUE:
+            speaker = _np_before_cue(text, match.start("np"), match.end("np"))
+        else:
+            speaker = _speaker_span(text, match.start("np"), match.end("np"), reverse=False)
         if speaker is not None:
             return _Attribution(speaker=speaker, cue=match.span("cue"))
     return _Attribution()
+
+
+def _np_before_cue(text: str, start: int, end: int) -> Span | None:
+    """The speaker in what stands between a quote and its verb: '," Mr. Welch said',
+    '," the White House press secretary, Josh Earnest, said', '," the moderator said'."""
+    parts = [m.span() for m in re.finditer(r"[^,]+", text[start:end])]
+    for part_start, part_end in parts:
+        span = _speaker_span(text, start + part_start, start + part_end, reverse=False)
+        if span is not None and _has_name(text[span[0] : span[1]]):
+            return span
+    first_start, first_end = parts[0] if parts else (0, 0)
+    words = _words(text, start + first_start, start + first_end)
+    if words and (words[0][2].lower() in _PRONOUNS or _DETERMINER.match(words[0][2])):
+        if len(words) <= 6:
+            return words[0][0], words[-1][1]
+    return _speaker_span(text, start + first_start, start + first_end, reverse=False)
 
 
 def _segment_end(text: str, start: int, limit: int) -> int:
@@ -305,7 +325,14 @@ def _before(text: str, paragraph: Span, item: _Found) -> _Attribution:
             return _Attribution(speaker=speaker, cue=according.span())
     cues = list(_CUE_RE.finditer(text, clause_start, item.open))
     for cue in reversed(cues):
-        speaker = _subject_of(text, clause_start, cue.start())
+        if cue.group().endswith("ing") and text[: cue.start()].rstrip().endswith(","):
+            # "Trump attacked Clinton ..., saying": the words are the sentence subject's.
+            speaker = _sentence_subject(text, clause_start, cue.start(), "he")
+            if speaker is None:
+                pronoun = _PRONOUN_RE.match(text, clause_start, cue.start())
+                speaker = pronoun.span() if pronoun else None
+        else:
+            speaker = _subject_of(text, clause_start, cue.start())
         if speaker is not None:
             return _Attribution(speaker=speaker, cue=cue.span())
     return _Attribution(cue=cues[-1].span()) if cues else _Attribution()
@@ -573,33 +600,63 @@ def _name_in(text: str, span: Span) -> Span:
     return span
 
 
+_ORGANISATION_WORDS = frozenset(
+    """Post Times Journal News Press Ministry Affairs Department House Group Agency Party
+    Committee Council Association Institute University Embassy Office Agency Service Network
+    Foundation Center Centre Campaign Bureau Court Reuters Kyodo Xinhua Tribune Herald Guardian
+    Telegraph Daily Weekly Magazine Review Inc. Corp. Company Commission Administration Army
+    Navy Force Forces Government Senate Congress Parliament Union Bank Fund PAC Board""".split()
+)
+
+
+def _name_core(text: str, span: Span) -> Span | None:
+    """The name of a person or organisation inside a speaker phrase, without titles or role:
+    "American Ambassador to Tokyo George Glass" -> "George Glass"."""
+    runs = [
+        m
+        for m in _NAME_RE.finditer(text, *span)
+        if any(w not in _NOT_NAME and w not in _TITLES for w in m.group().split())
+    ]
+    if not runs:
+        return None
+    run = runs[-1]
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", run.group())]
+    while words and (words[0][2] in _TITLES or words[0][2] in _NOT_NAME):
+        words.pop(0)
+    if not words:
+        return None
+    if words[-1][2].rstrip(".") in _ORGANISATION_WORDS or len(words) <= 2:
+        keep = words
+    else:
+        keep = words[-2:]
+        if re.fullmatch(rf"[{_UPPER}]\.|{_PARTICLE}", keep[0][2]) and len(words) >= 3:
+            keep = words[-3:]
+    return run.start() + keep[0][0], run.start() + keep[-1][1]
+
+
 def _fullest_name(article: Article, span: Span) -> tuple[Span, str | None]:
     """Give a speaker named by surname ("Glass") the full name the article uses elsewhere
     ("George Glass"), and the title or role it gives them."""
     text = article.text
-    name_match = None
-    for match in _NAME_RE.finditer(text, *span):
-        words = [w for w in match.group().split() if w not in _NOT_NAME and w not in _TITLES]
-        if words:
-            name_match = match
-            break
-    if name_match is None:
-        return span, None
-    words = [w for w in name_match.group().split() if w not in _TITLES and w not in _NOT_NAME]
-    surname = words[-1].rstrip(".,'’s")
-    best = (name_match.start() + name_match.group().index(words[0]), name_match.end())
-    for match in re.finditer(rf"{_NAME}", text[article.body_start :]):
-        candidate = match.group()
-        parts = [w for w in candidate.split() if w not in _TITLES and w not in _NOT_NAME]
-        if len(parts) > len(words) and parts and parts[-1].rstrip(".,") == surname and len(parts) <= 4:
-            offset = article.body_start + match.start() + candidate.index(parts[0])
-            best = (offset, offset + len(" ".join(parts)))
-            if text[best[0] : best[1]] != " ".join(parts):
-                continue
-            break
-    role = _role(text, span) or _role(text, best)
-    if text[best[0] : best[1]] != text[span[0] : span[1]] and span[1] - span[0] > best[1] - best[0]:
-        return span, role
+    phrase = text[span[0] : span[1]]
+    if re.search(r"['’]s\s", phrase) or phrase.split()[-1].rstrip(".") in _ORGANISATION_WORDS:
+        return span, _role(text, span)
+    core = _name_core(text, span)
+    if core is None:
+        return span, _role(text, span)
+    surname = text[core[0] : core[1]].split()[-1]
+    best = core
+    if not text[core[0] : core[1]].split()[-1].rstrip(".") in _ORGANISATION_WORDS:
+        for match in re.finditer(rf"\b{re.escape(surname)}\b", text[article.body_start :]):
+            end = article.body_start + match.end()
+            candidate = _name_core(text, (max(article.body_start, end - 80), end))
+            if candidate is not None and candidate[1] == end and (
+                len(text[candidate[0] : candidate[1]].split())
+                > len(text[best[0] : best[1]].split())
+            ):
+                best = candidate
+                break
+    role = _role(text, best) or _role(text, span)
     return best, role
 
 
