@@ -1,0 +1,167 @@
+"""The command line: thin commands over the library.
+
+Exit codes: 0 done; 1 an unexpected failure (reported in one line); 2 a wrong command line;
+3 an input that cannot be read as an article.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from verifier import __version__
+from verifier.compare import compare
+from verifier.errors import InputError, VerifierError
+from verifier.ingest import load_articles
+from verifier.models import Report
+from verifier.quotes import find_quotes
+from verifier.render import render_markdown, render_terminal, render_text
+
+FORMATS = ("text", "markdown", "json")
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+class _Failure(click.ClickException):
+    """A VerifierError on its way out: one line on stderr and the error's exit code."""
+
+    def __init__(self, error: VerifierError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"verifier: error: {self.message}", err=True)
+
+
+def _report_options(command: _Command) -> _Command:
+    """The options every report-writing command shares."""
+    command = click.option(
+        "--out",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Write the report to this file (replaced whole, only once the report is ready).",
+    )(command)
+    command = click.option(
+        "--format",
+        "-f",
+        "output_format",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="text for a person, markdown for a document, json for a program.",
+    )(command)
+    return click.argument("articles", nargs=-1, required=True)(command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="verifier")
+def cli() -> None:
+    """Line up the quotes, facts and claims of several articles on one event, and report where
+    they agree, where they conflict, and what only one of them says.
+
+    ARTICLES are files: plain text (leading 'date 2025-12-07' style lines are metadata),
+    Markdown, HTML, JSON or JSON Lines; '-' reads standard input.
+    """
+
+
+@cli.command(name="compare")
+@_report_options
+def compare_command(articles: Sequence[str], output_format: str, out: Path | None) -> None:
+    """Compare ARTICLES: shared quotes and how their versions differ, facts that conflict, and
+    what only one outlet reports."""
+    _guard_inputs(articles, out)
+    report = compare(_load(articles))
+    _emit(report, output_format, out)
+
+
+@cli.command(name="quotes")
+@_report_options
+def quotes_command(articles: Sequence[str], output_format: str, out: Path | None) -> None:
+    """List the direct quotes of each of ARTICLES with speaker, cue and character span."""
+    _guard_inputs(articles, out)
+    loaded = _load(articles)
+    report = Report(
+        version=__version__,
+        articles=loaded,
+        quotes=[quote for article in loaded for quote in find_quotes(article)],
+    )
+    _emit(report, output_format, out)
+
+
+@cli.command(name="schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the report that --format json writes."""
+    click.echo(json.dumps(Report.model_json_schema(), indent=2))
+
+
+def _load(paths: Sequence[str]) -> list[Any]:
+    try:
+        return load_articles(paths)
+    except VerifierError as error:
+        raise _Failure(error) from error
+
+
+def _guard_inputs(articles: Sequence[str], out: Path | None) -> None:
+    """Refuse to write the report over one of its own inputs."""
+    if out is None:
+        return
+    for article in articles:
+        if article != "-" and Path(article).resolve() == out.resolve():
+            raise _Failure(InputError(f"{out}: is one of the articles; choose another --out"))
+
+
+def _emit(report: Report, output_format: str, out: Path | None) -> None:
+    if output_format == "json":
+        _write(report.model_dump_json(indent=2) + "\n", out)
+    elif output_format == "markdown":
+        _write(render_markdown(report), out)
+    elif out is None and sys.stdout.isatty():
+        render_terminal(report, Console())
+    else:
+        _write(render_text(report), out)
+
+
+def _write(content: str, out: Path | None) -> None:
+    """Print, or write to ``out`` through a temporary file renamed over it, so that a reader
+    never sees half a report and a failure leaves the old file as it was."""
+    if out is None:
+        click.echo(content, nl=False)
+        return
+    directory = out.parent if str(out.parent) else Path(".")
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{out.name}.")
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        os.replace(temporary, out)
+    except OSError as error:
+        raise _Failure(VerifierError(f"{out}: cannot write the report ({error.strerror})")) from error
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return its exit code. Anything unexpected is reported in one
+    line, never as a traceback."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.exceptions.Abort:
+        click.echo("verifier: interrupted", err=True)
+        return 130
+    except Exception as error:  # the last resort: one line, and a way to report it
+        click.echo(f"verifier: internal error: {type(error).__name__}: {error}", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
