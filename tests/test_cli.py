@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from verifier import Report, __all__ as public_names
+from verifier.cli import cli, main
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_compare_json_follows_the_contract(
+    capsys: pytest.CaptureFixture[str], seed_paths: list[str]
+) -> None:
+    code, out, err = run(capsys, "compare", *seed_paths, "--format", "json")
+    assert code == 0, err
+    report = Report.model_validate_json(out)
+    texts = {a.id: a.text for a in report.articles}
+    assert [a.text for a in report.articles] == [Path(p).read_text() for p in seed_paths]
+    for quote in report.quotes:
+        assert texts[quote.article][quote.start : quote.end] == quote.text
+        assert quote.by == "text"
+    assert {f.relation for f in report.findings} == {"agree", "conflict", "unique"}
+    ids = {q.id for q in report.quotes} | {c.id for c in report.claims}
+    assert all(set(f.members) <= ids for f in report.findings)
+
+
+def test_quotes_command_gives_articles_and_quotes(
+    capsys: pytest.CaptureFixture[str], seed_paths: list[str]
+) -> None:
+    code, out, _ = run(capsys, "quotes", *seed_paths, "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert len(data["articles"]) == 2
+    assert any(q["text"] == "have her back" for q in data["quotes"])
+    assert data["findings"] == []
+
+
+def test_text_report_shows_both_versions(
+    capsys: pytest.CaptureFixture[str], seed_paths: list[str]
+) -> None:
+    code, out, _ = run(capsys, "compare", *seed_paths)
+    assert code == 0
+    assert "extremely" in out and "deeply" in out
+    assert "George Glass" in out
+    assert "\x1b[" not in out
+
+
+def test_markdown_report(capsys: pytest.CaptureFixture[str], seed_paths: list[str]) -> None:
+    code, out, _ = run(capsys, "compare", *seed_paths, "--format", "markdown")
+    assert code == 0
+    assert out.startswith("#")
+    assert "have her back" in out
+
+
+def test_schema_is_the_report_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    assert json.loads(out) == Report.model_json_schema()
+
+
+def test_out_writes_the_file(
+    capsys: pytest.CaptureFixture[str], seed_paths: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "report.json"
+    code, printed, _ = run(capsys, "compare", *seed_paths, "-f", "json", "--out", str(out))
+    assert code == 0 and printed == ""
+    Report.model_validate_json(out.read_text())
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_failed_run_leaves_out_as_it_was(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "report.json"
+    out.write_text("the old report")
+    code, _, err = run(capsys, "compare", str(tmp_path / "missing.txt"), "--out", str(out))
+    assert code == 3
+    assert out.read_text() == "the old report"
+    assert err.count("\n") == 1
+
+
+def test_out_may_not_be_an_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, seed_paths: list[str]
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(Path(seed_paths[0]).read_text())
+    code, _, err = run(capsys, "compare", str(article), "--out", str(article))
+    assert code == 3
+    assert "is one of the articles" in err
+    assert article.read_text() == Path(seed_paths[0]).read_text()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.txt", "no such file"),
+        (lambda d: d, "is a directory"),
+        (lambda d: _write(d / "empty.txt", b""), "empty"),
+        (lambda d: _write(d / "binary.txt", b"\x00\x01\x02binary"), "binary"),
+        (lambda d: _write(d / "latin1.txt", "café said".encode("latin-1")), "not UTF-8"),
+        (lambda d: _write(d / "bad.jsonl", b'{"text": "ok"}\n{broken\n'), "line 2"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_3(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make, message: str
+) -> None:
+    path = make(tmp_path)
+    code, out, err = run(capsys, "compare", str(path))
+    assert code == 3
+    assert out == ""
+    assert err.startswith("verifier: error: ") and err.count("\n") == 1
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_too_large_file_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    code, _, err = run(capsys, "quotes", str(path))
+    assert code == 3
+    assert "limit" in err
+
+
+def test_wrong_command_line_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "compare", "--format", "pdf", "x.txt")
+    assert code == 2
+    assert "Traceback" not in err
+
+
+def test_single_article_is_a_report(
+    capsys: pytest.CaptureFixture[str], seed_paths: list[str]
+) -> None:
+    code, out, _ = run(capsys, "compare", seed_paths[0], "--format", "json")
+    report = Report.model_validate_json(out)
+    assert code == 0
+    assert report.findings == [] and report.quotes
+
+
+def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    class Stdin:
+        buffer = io.BytesIO('"We will win," Mr. Welch said.'.encode())
+
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    code, out, _ = run(capsys, "quotes", "-", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["quotes"][0]["speaker"] == "Welch"
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = README.read_text()
+    for name, command in cli.commands.items():
+        assert command.help, name
+        assert re.search(rf"verifier {name}\b", readme), name
+
+
+def test_public_api_is_listed() -> None:
+    import verifier
+
+    for name in public_names:
+        assert hasattr(verifier, name), name
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
