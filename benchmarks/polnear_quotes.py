@@ -73,9 +73,7 @@ def _gold(annotation: str) -> list[Gold]:
         parts = line.split("\t")
         if parts[0].startswith("T") and len(parts) > 2:
             label, ranges = parts[1].split(" ", 1)
-            fragments = [
-                (int(a), int(b)) for a, b in (r.split() for r in ranges.split(";"))
-            ]
+            fragments = [(int(a), int(b)) for a, b in (r.split() for r in ranges.split(";"))]
             spans[parts[0]] = (label, fragments, parts[2])
         elif parts[0].startswith("E") and len(parts) > 1:
             relations.append(dict(role.split(":", 1) for role in parts[1].split()))
@@ -100,9 +98,7 @@ def _matches(quote: Quote, gold: Gold) -> bool:
 
 def _tokens(text: str) -> set[str]:
     return {
-        word
-        for word in re.findall(r"[a-z][a-z'’\-]+", text.lower())
-        if word not in _FUNCTION_WORDS
+        word for word in re.findall(r"[a-z][a-z'’\-]+", text.lower()) if word not in _FUNCTION_WORDS
     }
 
 

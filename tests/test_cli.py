@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from verifier import Report, __all__ as public_names
+from verifier import Report
+from verifier import __all__ as public_names
 from verifier.cli import cli, main
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -152,7 +153,7 @@ def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
     import sys
 
     class Stdin:
-        buffer = io.BytesIO('"We will win," Mr. Welch said.'.encode())
+        buffer = io.BytesIO(b'"We will win," Mr. Welch said.')
 
     monkeypatch.setattr(sys, "stdin", Stdin())
     code, out, _ = run(capsys, "quotes", "-", "--format", "json")

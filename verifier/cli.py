@@ -141,7 +141,9 @@ def _write(content: str, out: Path | None) -> None:
             handle.write(content)
         os.replace(temporary, out)
     except OSError as error:
-        raise _Failure(VerifierError(f"{out}: cannot write the report ({error.strerror})")) from error
+        raise _Failure(
+            VerifierError(f"{out}: cannot write the report ({error.strerror})")
+        ) from error
 
 
 def main(argv: Sequence[str] | None = None) -> int:

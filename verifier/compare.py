@@ -18,7 +18,16 @@ from rapidfuzz import fuzz
 
 from verifier import __version__
 from verifier.facts import find_facts
-from verifier.models import Article, Claim, Difference, Fact, Finding, Quote, Report
+from verifier.models import (
+    Article,
+    Claim,
+    Difference,
+    Fact,
+    Fidelity,
+    Finding,
+    Quote,
+    Report,
+)
 from verifier.quotes import find_quotes
 from verifier.text import paragraphs, sentences
 
@@ -99,7 +108,9 @@ def _content_words(text: str) -> set[str]:
     return {w.removesuffix("'s") for w in _words(text) if w not in _STOPWORDS and len(w) > 2}
 
 
-def _candidate_pairs(items: Sequence[tuple[str, set[str]]], minimum_shared: int) -> set[tuple[int, int]]:
+def _candidate_pairs(
+    items: Sequence[tuple[str, set[str]]], minimum_shared: int
+) -> set[tuple[int, int]]:
     """Index pairs of items from different articles that share at least ``minimum_shared``
     words. Words that occur in very many items carry no signal and are skipped."""
     index: dict[str, list[int]] = defaultdict(list)
@@ -140,7 +151,7 @@ class _Groups:
         return list(groups.values())
 
 
-def quote_relation(left: str, right: str) -> str | None:
+def quote_relation(left: str, right: str) -> Fidelity | None:
     """How two versions of a quote relate: identical, truncated (one is part of the other),
     variant (the wording differs), or None when they are not the same quote."""
     a, b = _words(left), _words(right)
@@ -181,7 +192,7 @@ def same_speaker(left: str | None, right: str | None) -> bool | None:
 def _quote_findings(quotes: list[Quote], sources: dict[str, str]) -> Iterable[Finding]:
     items = [(q.article, _content_words(q.text) or set(_words(q.text))) for q in quotes]
     groups = _Groups(len(quotes))
-    relations: dict[tuple[int, int], str] = {}
+    relations: dict[tuple[int, int], Fidelity] = {}
     for left, right in sorted(_candidate_pairs(items, 1)):
         relation = quote_relation(quotes[left].text, quotes[right].text)
         if relation is not None:
@@ -193,9 +204,7 @@ def _quote_findings(quotes: list[Quote], sources: dict[str, str]) -> Iterable[Fi
             for quote in group:
                 yield _unique_quote(quote, sources)
             continue
-        pair_relations = {
-            r for (a, b), r in relations.items() if a in members and b in members
-        }
+        pair_relations = {r for (a, b), r in relations.items() if a in members and b in members}
         yield _shared_quote(group, pair_relations, sources)
 
 
@@ -207,19 +216,15 @@ def _unique_quote(quote: Quote, sources: dict[str, str]) -> Finding:
         kind="quote",
         members=[quote.id],
         sources=[sources[quote.article]],
-        explanation=f"Only {sources[quote.article]} quotes {who}: \"{_clip(quote.text)}\".",
+        explanation=f'Only {sources[quote.article]} quotes {who}: "{_clip(quote.text)}".',
         fidelity="unique",
     )
 
 
-def _shared_quote(group: list[Quote], relations: set[str], sources: dict[str, str]) -> Finding:
-    fidelity = "variant" if "variant" in relations else (
-        "truncated" if "truncated" in relations else "identical"
-    )
+def _shared_quote(group: list[Quote], relations: set[Fidelity], sources: dict[str, str]) -> Finding:
+    fidelity: Fidelity = next((f for f in ("variant", "truncated") if f in relations), "identical")
     speakers = [q.speaker for q in group if q.speaker]
-    differ = any(
-        same_speaker(a, b) is False for a in speakers for b in speakers if a is not b
-    )
+    differ = any(same_speaker(a, b) is False for a in speakers for b in speakers if a is not b)
     outlets = sorted({sources[q.article] for q in group})
     longest = max(group, key=lambda q: len(q.text))
     named = ", ".join(sorted(set(speakers))) or "no named speaker"
@@ -229,7 +234,7 @@ def _shared_quote(group: list[Quote], relations: set[str], sources: dict[str, st
         how = f"with {sources[longest.article]} giving the longest version"
     else:
         how = "in different words: " + " / ".join(
-            f"{sources[q.article]}: \"{_clip(q.text, 60)}\"" for q in group
+            f'{sources[q.article]}: "{_clip(q.text, 60)}"' for q in group
         )
     text = f"{len(outlets)} outlets quote {named} {how}."
     if differ:
@@ -332,7 +337,9 @@ def _same_units(ours: list[Fact], theirs: list[Fact]) -> tuple[list[Fact], list[
 
 def _dates_overlap(ours: list[Fact], theirs: list[Fact]) -> bool:
     """A month and a day in that month are not in conflict ("in November", "November 6")."""
-    return any(a.value.startswith(b.value) or b.value.startswith(a.value) for a in ours for b in theirs)
+    return any(
+        a.value.startswith(b.value) or b.value.startswith(a.value) for a in ours for b in theirs
+    )
 
 
 def _clip(text: str, width: int = 120) -> str:

@@ -10,6 +10,7 @@ text makes that clear; and give the speaker the fullest form of the name the art
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -157,8 +158,9 @@ def _make(
         end -= 1
     if start >= end:
         return []
-    item = _Found(open=opened[0], close=close if closed else -1, start=start, end=end,
-                  paragraph=paragraph)
+    item = _Found(
+        open=opened[0], close=close if closed else -1, start=start, end=end, paragraph=paragraph
+    )
     return [item]
 
 
@@ -179,7 +181,7 @@ def _link_continued_paragraphs(text: str, spans: list[Span], found: list[_Found]
             item.close = item.end
         keep.append(item)
     found[:] = keep
-    for previous, item in zip(found, found[1:], strict=False):
+    for previous, item in itertools.pairwise(found):
         if (
             item.paragraph == previous.paragraph + 1
             and previous.end == _paragraph_end_content(text, spans[previous.paragraph])
@@ -204,11 +206,15 @@ def _kind(text: str, paragraph_start: int, item: _Found) -> str:
     """direct when the quotation stands as the speech itself; partial when it sits inside the
     outlet's own clause ("called it a 'disaster'", "said that 'we ...'")."""
     before = text[paragraph_start : item.open].rstrip()
-    if not before or before[-1] in ".?!:" or before[-1] in _CLOSERS or before.endswith(("\"", "''")):
+    if not before or before[-1] in ".?!:" or before[-1] in _CLOSERS or before.endswith(('"', "''")):
         return "direct"
     last_words = before[-40:]
     if before[-1] == ",":
-        return "direct" if _CUE_RE.search(last_words) or _ACCORDING_TO.search(last_words) else "partial"
+        return (
+            "direct"
+            if _CUE_RE.search(last_words) or _ACCORDING_TO.search(last_words)
+            else "partial"
+        )
     if re.search(_CUE + r"(?:\s+(?:reporters|\w+))?$", before[-40:]):
         return "direct"
     return "partial"
@@ -234,13 +240,9 @@ def _sentence_around(text: str, paragraph: Span, position: int) -> Span:
 
 _AFTER_NP_CUE = re.compile(
     r"\s*[,—–-]?\s*(?P<np>[^?!;:\"“”]{1,200}?)\s+(?:(?:also|then|later|had|has|have|once|"
-    r"previously|recently|repeatedly|quickly|simply|flatly|also|again)\s+)*(?P<cue>"
-    + _CUE
-    + r")\b"
+    r"previously|recently|repeatedly|quickly|simply|flatly|also|again)\s+)*(?P<cue>" + _CUE + r")\b"
 )
-_AFTER_CUE_NP = re.compile(
-    r"\s*[,—–-]?\s*(?P<cue>" + _CUE + r")\s+(?P<np>[^?!;:\"“”,]{1,120})"
-)
+_AFTER_CUE_NP = re.compile(r"\s*[,—–-]?\s*(?P<cue>" + _CUE + r")\s+(?P<np>[^?!;:\"“”,]{1,120})")
 _AFTER_DASH = re.compile(rf"\s*(?P<cue>[―—–]|--)\s*(?P<np>{_NAME})")
 _AFTER_ACCORDING = re.compile(
     r"\s*[,—–-]?\s*(?P<cue>according to)\s+(?P<np>[^?!;:\"“”,]{1,120})", re.IGNORECASE
@@ -276,9 +278,9 @@ def _np_before_cue(text: str, start: int, end: int) -> Span | None:
             return span
     first_start, first_end = parts[0] if parts else (0, 0)
     words = _words(text, start + first_start, start + first_end)
-    if words and (words[0][2].lower() in _PRONOUNS or _DETERMINER.match(words[0][2])):
-        if len(words) <= 6:
-            return words[0][0], words[-1][1]
+    leads = words and (words[0][2].lower() in _PRONOUNS or _DETERMINER.match(words[0][2]))
+    if leads and len(words) <= 6:
+        return words[0][0], words[-1][1]
     return _speaker_span(text, start + first_start, start + first_end, reverse=False)
 
 
@@ -287,7 +289,7 @@ def _segment_end(text: str, start: int, limit: int) -> int:
     end of the sentence."""
     for position in range(start, limit):
         char = text[position]
-        if char in "\"“”«»" or text.startswith("''", position):
+        if char in '"“”«»' or text.startswith("''", position):
             return position
         if char in ".?!" and (position + 1 >= limit or text[position + 1].isspace()):
             word = re.search(r"(\S+)$", text[start:position])
@@ -340,7 +342,7 @@ def _before(text: str, paragraph: Span, item: _Found) -> _Attribution:
 
 def _np_end(text: str, start: int, limit: int) -> int:
     for position in range(start, limit):
-        if text[position] in ",;:.\"“”":
+        if text[position] in ',;:."“”':
             return position
     return limit
 
@@ -428,9 +430,7 @@ def _np_forward(text: str, words: list[tuple[int, int, str]]) -> Span | None:
     return words[0][0], words[run_end][1]
 
 
-def _extend_of_phrase(
-    text: str, words: list[tuple[int, int, str]], start: int, head: int
-) -> Span:
+def _extend_of_phrase(text: str, words: list[tuple[int, int, str]], start: int, head: int) -> Span:
     """Keep "for committee Democrats" in "a spokesman for committee Democrats"."""
     end = words[head][1]
     if head + 1 < len(words) and words[head + 1][2] in ("for", "of", "at", "in", "with"):
@@ -515,7 +515,9 @@ def _share_attributions(text: str, spans: list[Span], found: list[_Found]) -> No
         ]
         if earlier:
             item.attribution = earlier[-1].attribution
-            item.continues = item.continues if item.continues is not None else found.index(earlier[-1])
+            item.continues = (
+                item.continues if item.continues is not None else found.index(earlier[-1])
+            )
 
 
 def _to_quote(article: Article, number: int, item: _Found, found: list[_Found]) -> Quote:
@@ -646,13 +648,17 @@ def _fullest_name(article: Article, span: Span) -> tuple[Span, str | None]:
         return span, _role(text, span)
     surname = text[core[0] : core[1]].split()[-1]
     best = core
-    if not text[core[0] : core[1]].split()[-1].rstrip(".") in _ORGANISATION_WORDS:
+    if text[core[0] : core[1]].split()[-1].rstrip(".") not in _ORGANISATION_WORDS:
         for match in re.finditer(rf"\b{re.escape(surname)}\b", text[article.body_start :]):
             end = article.body_start + match.end()
             candidate = _name_core(text, (max(article.body_start, end - 80), end))
-            if candidate is not None and candidate[1] == end and (
-                len(text[candidate[0] : candidate[1]].split())
-                > len(text[best[0] : best[1]].split())
+            if (
+                candidate is not None
+                and candidate[1] == end
+                and (
+                    len(text[candidate[0] : candidate[1]].split())
+                    > len(text[best[0] : best[1]].split())
+                )
             ):
                 best = candidate
                 break
@@ -660,7 +666,10 @@ def _fullest_name(article: Article, span: Span) -> tuple[Span, str | None]:
     return best, role
 
 
-_ROLE_AFTER = re.compile(r",\s+(?P<role>(?:the |a |an |now |who |former |[a-z])[^,.;:\"“”]{3,120}?)(?:,|\.|;|$| said| says)")
+_ROLE_AFTER = re.compile(
+    r",\s+(?P<role>(?:the |a |an |now |who |former |[a-z])[^,.;:\"“”]{3,120}?)"
+    r"(?:,|\.|;|$| said| says)"
+)
 _ROLE_BEFORE = re.compile(rf"(?P<role>(?:[{_UPPER}][\w.]*\s+(?:(?:of|to|for)\s+)?)+)$")
 
 
