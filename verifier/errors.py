@@ -20,3 +20,17 @@ class InputError(VerifierError):
     malformed JSON, or no article text in it."""
 
     exit_code = 3
+
+
+class ConfigError(VerifierError):
+    """The model path is asked for but not set up: no model, no key for a remote endpoint, a
+    missing optional package or GGUF file, a broken prompt template."""
+
+    exit_code = 2
+
+
+class ModelError(VerifierError):
+    """The model endpoint failed after the bounded retries: unreachable, too slow, refusing
+    (429, 5xx), or answering with something that is not the asked-for shape."""
+
+    exit_code = 4
