@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from verifier import Article, Report, compare, extract, load_articles
 
-QUOTE_MARKS = list("\"'“”‘’«»„") + ["''", "'''", "―", "—"]
+QUOTE_MARKS = [*"\"'“”‘’«»„", "''", "'''", "―", "—"]
 WORDS = ["said", "Glass", "she", "told", "reporters", "according to", "Mr.", "the", "we"]
 pieces = st.one_of(
     st.sampled_from(QUOTE_MARKS),
