@@ -178,3 +178,23 @@ def test_public_api_is_listed() -> None:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+@pytest.mark.parametrize(("gate", "code"), [("conflict", 5), ("unique", 5), ("ungrounded", 0)])
+def test_fail_on_gates_the_exit_code(
+    capsys: pytest.CaptureFixture[str], seed_paths: list[str], tmp_path: Path, gate: str, code: int
+) -> None:
+    out = tmp_path / "report.json"
+    result, _, err = run(
+        capsys, "compare", *seed_paths, "--fail-on", gate, "-f", "json", "-o", str(out)
+    )
+    assert result == code
+    Report.model_validate_json(out.read_text())
+    assert (gate in err) == (code == 5)
+
+
+def test_fail_on_passes_when_nothing_matches(
+    capsys: pytest.CaptureFixture[str], seed_paths: list[str]
+) -> None:
+    code, _, _ = run(capsys, "compare", seed_paths[0], "--fail-on", "conflict", "-f", "json")
+    assert code == 0

@@ -1,7 +1,8 @@
 """The command line: thin commands over the library.
 
 Exit codes: 0 done; 1 an unexpected failure (reported in one line); 2 a wrong command line;
-3 an input that cannot be read as an article.
+3 an input that cannot be read as an article; 5 a finding named by --fail-on exists (the
+report is still written).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from verifier.quotes import find_quotes
 from verifier.render import render_markdown, render_terminal, render_text
 
 FORMATS = ("text", "markdown", "json")
+GATES = ("conflict", "unique", "ungrounded")
+GATE_EXIT_CODE = 5
 _Command = TypeVar("_Command", bound=Callable[..., Any])
 
 
@@ -73,12 +76,26 @@ def cli() -> None:
 
 @cli.command(name="compare")
 @_report_options
-def compare_command(articles: Sequence[str], output_format: str, out: Path | None) -> None:
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(GATES),
+    multiple=True,
+    help="Exit with code 5 when the report holds such a finding (repeatable): a conflict, "
+    "something only one outlet says, or a model statement the text does not support.",
+)
+def compare_command(
+    articles: Sequence[str], output_format: str, out: Path | None, fail_on: Sequence[str]
+) -> None:
     """Compare ARTICLES: shared quotes and how their versions differ, facts that conflict, and
     what only one outlet reports."""
     _guard_inputs(articles, out)
     report = compare(_load(articles))
     _emit(report, output_format, out)
+    tripped = [gate for gate in fail_on if gate_tripped(report, gate)]
+    if tripped:
+        click.echo(f"verifier: the report has {' and '.join(tripped)} findings", err=True)
+        raise click.exceptions.Exit(GATE_EXIT_CODE)
 
 
 @cli.command(name="quotes")
@@ -99,6 +116,14 @@ def quotes_command(articles: Sequence[str], output_format: str, out: Path | None
 def schema_command() -> None:
     """Print the JSON Schema of the report that --format json writes."""
     click.echo(json.dumps(Report.model_json_schema(), indent=2))
+
+
+def gate_tripped(report: Report, gate: str) -> bool:
+    """Whether the report holds a finding of the kind ``--fail-on`` names."""
+    if gate == "ungrounded":
+        items = [*report.quotes, *report.claims]
+        return any(not getattr(item, "grounded", True) for item in items)
+    return any(finding.relation == gate for finding in report.findings)
 
 
 def _load(paths: Sequence[str]) -> list[Any]:
@@ -150,7 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return its exit code. Anything unexpected is reported in one
     line, never as a traceback."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        # Without standalone mode click returns the code of an Exit rather than raising it.
+        result = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as error:
@@ -162,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the last resort: one line, and a way to report it
         click.echo(f"verifier: internal error: {type(error).__name__}: {error}", err=True)
         return 1
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":

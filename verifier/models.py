@@ -155,6 +155,15 @@ class Report(_Model):
     """The whole result of a run: the JSON report contract."""
 
     version: str = Field(description="Version of verifier that wrote the report.")
+    model: str | None = Field(
+        default=None, description="The model that added claims or judgements; null for none."
+    )
+    prompts: dict[str, str] = Field(
+        default_factory=dict, description="Prompt name to the version of it the model was given."
+    )
+    settings: dict[str, str | int | float | bool | None] = Field(
+        default_factory=dict, description="The settings that shaped the report (never a key)."
+    )
     articles: list[Article]
     quotes: list[Quote] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
