@@ -25,9 +25,11 @@ from verifier.models import (
     Fact,
     Fidelity,
     Finding,
+    Origin,
     Quote,
     Report,
 )
+from verifier.origin import find_origins, independent_sources
 from verifier.quotes import find_quotes
 from verifier.text import paragraphs, sentences
 
@@ -83,9 +85,15 @@ def compare(articles: Sequence[Article]) -> Report:
     claims = [c for e in extractions for c in e.claims]
     sources = {article.id: article.source for article in articles}
     findings: list[Finding] = []
+    origins = find_origins(articles) if len(articles) > 1 else []
     if len(articles) > 1:
         findings.extend(_quote_findings(quotes, sources))
         findings.extend(_fact_findings(claims, {f.id: f for f in facts}, sources))
+        spans = {q.id: (q.article, q.start, q.end) for q in quotes}
+        spans.update({c.id: (c.article, c.start, c.end) for c in claims})
+        for finding in findings:
+            if finding.relation != "unique":
+                _count_independent(finding, [spans[m] for m in finding.members], origins, sources)
     order = {"conflict": 0, "agree": 1, "unique": 2}
     findings.sort(key=lambda f: order[f.relation])
     for number, finding in enumerate(findings):
@@ -96,8 +104,22 @@ def compare(articles: Sequence[Article]) -> Report:
         quotes=quotes,
         facts=facts,
         claims=claims,
+        origins=origins,
         findings=findings,
     )
+
+
+def _count_independent(
+    finding: Finding,
+    members: list[tuple[str, int, int]],
+    origins: list[Origin],
+    sources: dict[str, str],
+) -> None:
+    count, notes = independent_sources(members, origins, sources)
+    finding.independent_sources = count
+    finding.explanation += f" Independent sources: {count}."
+    if notes:
+        finding.explanation += " " + " ".join(notes)
 
 
 def _words(text: str) -> list[str]:

@@ -116,6 +116,23 @@ class Claim(_Model):
     by: str = TEXT_FINDER
 
 
+class Origin(_Model):
+    """A sign that an article relies on another outlet: a credit in its text ("via Reuters",
+    "according to Kyodo") or a passage it shares word for word with another article."""
+
+    id: str
+    article: str
+    kind: Literal["credit", "copy"]
+    outlet: str = Field(description="The outlet relied on, or the article shared with.")
+    text: str = Field(description="The words that show it.")
+    start: int
+    end: int
+    scope: Literal["article", "sentence"] = Field(
+        description="article: a credit on its own line or in the opening sentence, covering "
+        "the whole article; sentence: it covers the words around it."
+    )
+
+
 Relation = Literal["agree", "conflict", "unique"]
 Fidelity = Literal["identical", "truncated", "variant", "unique"]
 
@@ -139,6 +156,11 @@ class Finding(_Model):
     )
     differences: list[Difference] = Field(
         default_factory=list, description="Fact findings: the facts on each side that differ."
+    )
+    independent_sources: int | None = Field(
+        default=None,
+        description="How many independent sources stand behind the members, once credits and "
+        "shared passages are followed back.",
     )
     by: str = TEXT_FINDER
 
@@ -168,6 +190,9 @@ class Report(_Model):
     quotes: list[Quote] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
+    origins: list[Origin] = Field(
+        default_factory=list, description="Which outlets the articles credit or copy."
+    )
     findings: list[Finding] = Field(default_factory=list)
 
     def article(self, article_id: str) -> Article:
