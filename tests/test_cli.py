@@ -198,3 +198,28 @@ def test_fail_on_passes_when_nothing_matches(
 ) -> None:
     code, _, _ = run(capsys, "compare", seed_paths[0], "--fail-on", "conflict", "-f", "json")
     assert code == 0
+
+
+def test_relate_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(
+        '{"id": "p1", "a": "Two jets locked radar on Saturday.", '
+        '"b": "Five jets locked radar on Saturday."}\n'
+        '{"id": "p2", "a": "The ministry said the talks failed.", '
+        '"b": "The ministry denied the talks failed."}\n'
+    )
+    code, out, _ = run(capsys, "relate", str(pairs))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [(line["id"], line["relation"]) for line in lines] == [
+        ("p1", "conflict"),
+        ("p2", "conflict"),
+    ]
+
+
+def test_relate_bad_line_names_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text('{"id": 1, "a": "x", "b": "y"}\n{oops\n')
+    code, _, err = run(capsys, "relate", str(pairs))
+    assert code == 3
+    assert "line 2" in err and err.count("\n") == 1

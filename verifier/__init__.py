@@ -16,8 +16,9 @@ from verifier.compare import Extraction, compare, extract
 from verifier.errors import InputError, VerifierError
 from verifier.facts import find_facts
 from verifier.ingest import load_article, load_articles
-from verifier.models import Article, Claim, Difference, Fact, Finding, Quote, Report
+from verifier.models import Article, Claim, Difference, Fact, Finding, Origin, Quote, Report
 from verifier.quotes import find_quotes
+from verifier.relate import Judgement, relate, relate_lines
 
 __all__ = [
     "Article",
@@ -27,6 +28,8 @@ __all__ = [
     "Fact",
     "Finding",
     "InputError",
+    "Judgement",
+    "Origin",
     "Quote",
     "Report",
     "VerifierError",
@@ -37,4 +40,6 @@ __all__ = [
     "find_quotes",
     "load_article",
     "load_articles",
+    "relate",
+    "relate_lines",
 ]

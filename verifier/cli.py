@@ -7,11 +7,12 @@ report is still written).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +25,7 @@ from verifier.errors import InputError, VerifierError
 from verifier.ingest import load_articles
 from verifier.models import Report
 from verifier.quotes import find_quotes
+from verifier.relate import relate_lines
 from verifier.render import render_markdown, render_terminal, render_text
 
 FORMATS = ("text", "markdown", "json")
@@ -110,6 +112,29 @@ def quotes_command(articles: Sequence[str], output_format: str, out: Path | None
         quotes=[quote for article in loaded for quote in find_quotes(article)],
     )
     _emit(report, output_format, out)
+
+
+@cli.command(name="relate")
+@click.argument("pairs")
+def relate_command(pairs: str) -> None:
+    """Judge statement pairs in bulk: PAIRS is JSON Lines of {"id", "a", "b"} ('-' for
+    standard input); prints one JSON line {"id", "relation", "score", "slot", "reason"} per
+    pair, relation being agree, conflict or unrelated."""
+    try:
+        if pairs == "-":
+            lines: Iterable[str] = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+            for line in relate_lines(lines):
+                click.echo(line)
+            return
+        with open(pairs, encoding="utf-8") as handle:
+            for line in relate_lines(handle):
+                click.echo(line)
+    except VerifierError as error:
+        raise _Failure(error) from error
+    except UnicodeDecodeError as error:
+        raise _Failure(InputError(f"{pairs}: not UTF-8 text ({error.reason})")) from error
+    except OSError as error:
+        raise _Failure(InputError(f"{pairs}: {error.strerror or 'cannot be read'}")) from error
 
 
 @cli.command(name="schema")
