@@ -83,7 +83,7 @@ def test_a_different_date_for_the_same_event_is_a_conflict() -> None:
         text="Chinese jets locked radar on Japanese fighter jets near Okinawa on December 4, 2025.",
     )
     report = compare([left, right])
-    conflicts = [f for f in report.findings if f.kind == "fact" and f.relation == "conflict"]
+    conflicts = [f for f in report.findings if f.kind == "statement" and f.relation == "conflict"]
     assert len(conflicts) == 1
     assert [d.slot for d in conflicts[0].differences] == ["date"]
 

@@ -19,6 +19,7 @@ from verifier.models import (
     Finding,
     Quote,
     Report,
+    Side,
 )
 from verifier.render import render_markdown, render_terminal, render_text
 
@@ -142,6 +143,17 @@ def finding(fid: str, relation: str, kind: str, members: list[str], **details: o
     )
 
 
+def side(fact: Fact) -> Side:
+    return Side(
+        article=fact.article,
+        text=fact.text,
+        start=fact.start,
+        end=fact.end,
+        value=fact.value,
+        item=fact.id,
+    )
+
+
 FINDINGS = [
     finding("f0", "agree", "quote", ["a0.q1", "a1.q1"], fidelity="truncated"),
     finding(
@@ -155,14 +167,14 @@ FINDINGS = [
     finding(
         "f2",
         "conflict",
-        "fact",
+        "statement",
         ["a0.c0", "a1.c0"],
-        differences=[Difference(slot="date", left="a0.f0", right="a1.f0")],
+        differences=[Difference(slot="date", left=side(FACTS[0]), right=side(FACTS[2]))],
     ),
     finding("f3", "unique", "quote", ["a0.q2"], fidelity="unique"),
     finding("f4", "unique", "quote", ["a1.q2"], fidelity="unique"),
-    finding("f5", "unique", "fact", ["a0.c1"]),
-    finding("f6", "unique", "fact", ["a1.c1"]),
+    finding("f5", "unique", "statement", ["a0.c1"]),
+    finding("f6", "unique", "statement", ["a1.c1"]),
 ]
 
 Render = Callable[[Report], str]
@@ -248,7 +260,7 @@ def test_fact_conflict_shows_each_side_and_the_difference(report: Report) -> Non
     assert '- **The Times**: "The talks took place on December 5, 2025' in markdown
     for output in (markdown, render_text(report)):
         assert difference in output
-        assert "Conflict · fact · differs on date (f2)" in output
+        assert "Conflict · statement · differs on date (f2)" in output
         assert '"The talks took place on Saturday in Tokyo." — Kyodo [125:167]' in output
 
 

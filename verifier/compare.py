@@ -1,15 +1,13 @@
 """Find what each article says and line it up across articles, with no model.
 
-Quotes with the same or nearly the same words form one finding that says how the versions
-relate. Sentences that state facts (claims) are paired across articles when they share enough
-words; a pair that gives a different date, number or place for the same thing is a conflict.
-Candidates are found through an index of shared words, so the work grows with the number of
-statements rather than with the number of pairs.
+The stages: ``extract`` finds each article's quotes, facts and statements (sentences that
+state facts, hold quotes or report what someone said); quotes with the same or nearly the same
+words form one finding that says how the versions relate; statements are lined up by
+``verifier.align``; ``verifier.origin`` counts the independent sources behind each finding.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,35 +15,17 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from verifier import __version__
+from verifier.align import STOPWORDS, Groups, content_words, statement_findings, words
 from verifier.facts import find_facts
-from verifier.models import (
-    Article,
-    Claim,
-    Difference,
-    Fact,
-    Fidelity,
-    Finding,
-    Origin,
-    Quote,
-    Report,
-)
+from verifier.models import Article, Claim, Event, Fact, Fidelity, Finding, Origin, Quote, Report
 from verifier.origin import find_origins, independent_sources
-from verifier.quotes import find_quotes
+from verifier.quotes import find_quotes, reports_speech
 from verifier.text import paragraphs, sentences
-
-_STOPWORDS = frozenset(
-    """a an the and or but of to in on at by for with from as is are was were be been being has
-    have had do does did it its this that these those he she they we i you his her their our
-    my your not no so if than then there here which who whom what when where why how all any
-    some more most also just very can could would should will may might must about into over
-    after before up down out said says say told would""".split()
-)
-_WORD = re.compile(r"[\w'’]+")
 
 
 @dataclass(frozen=True)
 class Extraction:
-    """What one article says: its quotes, facts and claims."""
+    """What one article says: its quotes, facts and statements (claims)."""
 
     quotes: list[Quote]
     facts: list[Fact]
@@ -53,14 +33,16 @@ class Extraction:
 
 
 def extract(article: Article) -> Extraction:
-    """Find the quotes, facts and fact-bearing sentences (claims) of one article."""
+    """Find the quotes, facts and statements of one article. A statement (claim) is a sentence
+    that states a fact, holds a quote or reports what someone said."""
     quotes = find_quotes(article)
     facts = find_facts(article)
     claims: list[Claim] = []
     for paragraph in paragraphs(article.text, article.body_start):
         for start, end in sentences(article.text, *paragraph):
             held = [f.id for f in facts if start <= f.start and f.end <= end]
-            if not held:
+            inside = [q.id for q in quotes if start <= q.start and q.end <= end]
+            if not (held or inside or reports_speech(article.text, start, end)):
                 continue
             claims.append(
                 Claim(
@@ -70,7 +52,7 @@ def extract(article: Article) -> Extraction:
                     start=start,
                     end=end,
                     facts=held,
-                    quotes=[q.id for q in quotes if start <= q.start and q.end <= end],
+                    quotes=inside,
                 )
             )
     return Extraction(quotes=quotes, facts=facts, claims=claims)
@@ -85,17 +67,22 @@ def compare(articles: Sequence[Article]) -> Report:
     claims = [c for e in extractions for c in e.claims]
     sources = {article.id: article.source for article in articles}
     findings: list[Finding] = []
-    origins = find_origins(articles) if len(articles) > 1 else []
+    origins: list[Origin] = []
+    events: list[Event] = []
     if len(articles) > 1:
-        findings.extend(_quote_findings(quotes, sources))
-        findings.extend(_fact_findings(claims, {f.id: f for f in facts}, sources))
+        origins = find_origins(articles)
+        findings = list(_quote_findings(quotes, sources))
+        by_id = {article.id: article for article in articles}
+        statements, events = statement_findings(claims, {f.id: f for f in facts}, by_id, findings)
+        findings.extend(statements)
         spans = {q.id: (q.article, q.start, q.end) for q in quotes}
         spans.update({c.id: (c.article, c.start, c.end) for c in claims})
         for finding in findings:
             if finding.relation != "unique":
                 _count_independent(finding, [spans[m] for m in finding.members], origins, sources)
     order = {"conflict": 0, "agree": 1, "unique": 2}
-    findings.sort(key=lambda f: order[f.relation])
+    event_order = {event.id: n for n, event in enumerate(events)}
+    findings.sort(key=lambda f: (order[f.relation], event_order.get(f.event or "", len(events))))
     for number, finding in enumerate(findings):
         finding.id = f"F{number}"
     return Report(
@@ -105,6 +92,7 @@ def compare(articles: Sequence[Article]) -> Report:
         facts=facts,
         claims=claims,
         origins=origins,
+        events=events,
         findings=findings,
     )
 
@@ -122,61 +110,25 @@ def _count_independent(
         finding.explanation += " " + " ".join(notes)
 
 
-def _words(text: str) -> list[str]:
-    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
-
-
-def _content_words(text: str) -> set[str]:
-    return {w.removesuffix("'s") for w in _words(text) if w not in _STOPWORDS and len(w) > 2}
-
-
-def _candidate_pairs(
-    items: Sequence[tuple[str, set[str]]], minimum_shared: int
-) -> set[tuple[int, int]]:
-    """Index pairs of items from different articles that share at least ``minimum_shared``
-    words. Words that occur in very many items carry no signal and are skipped."""
+def _quote_pairs(items: Sequence[tuple[str, set[str]]]) -> set[tuple[int, int]]:
+    """Index pairs of quotes of different articles that share a word."""
     index: dict[str, list[int]] = defaultdict(list)
-    for number, (_, words) in enumerate(items):
-        for word in words:
+    for number, (_, quote_words) in enumerate(items):
+        for word in quote_words:
             index[word].append(number)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    ceiling = max(8, len(items) // 4)
+    pairs = set()
     for postings in index.values():
-        if len(postings) > ceiling:
-            continue
         for position, left in enumerate(postings):
             for right in postings[position + 1 :]:
                 if items[left][0] != items[right][0]:
-                    shared[left, right] += 1
-    return {pair for pair, count in shared.items() if count >= minimum_shared}
-
-
-class _Groups:
-    """Union-find over item numbers."""
-
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, item: int) -> int:
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def join(self, left: int, right: int) -> None:
-        self.parent[self.find(left)] = self.find(right)
-
-    def members(self) -> list[list[int]]:
-        groups: dict[int, list[int]] = defaultdict(list)
-        for item in range(len(self.parent)):
-            groups[self.find(item)].append(item)
-        return list(groups.values())
+                    pairs.add((left, right))
+    return pairs
 
 
 def quote_relation(left: str, right: str) -> Fidelity | None:
     """How two versions of a quote relate: identical, truncated (one is part of the other),
     variant (the wording differs), or None when they are not the same quote."""
-    a, b = _words(left), _words(right)
+    a, b = words(left), words(right)
     if not a or not b:
         return None
     if a == b:
@@ -185,7 +137,7 @@ def quote_relation(left: str, right: str) -> Fidelity | None:
     if len(shorter) >= 2 and _contains(longer, shorter):
         return "truncated"
     shared = set(shorter) & set(longer)
-    content = {w for w in shared if w not in _STOPWORDS and len(w) > 3}
+    content = {w for w in shared if w not in STOPWORDS and len(w) > 3}
     if not content:
         return None
     if len(shorter) <= 4:
@@ -207,15 +159,15 @@ def same_speaker(left: str | None, right: str | None) -> bool | None:
     """Whether two speaker names name the same person; None when either is unknown."""
     if left is None or right is None:
         return None
-    a, b = _content_words(left), _content_words(right)
+    a, b = content_words(left), content_words(right)
     return bool(a & b) or left.lower() in right.lower() or right.lower() in left.lower()
 
 
 def _quote_findings(quotes: list[Quote], sources: dict[str, str]) -> Iterable[Finding]:
-    items = [(q.article, _content_words(q.text) or set(_words(q.text))) for q in quotes]
-    groups = _Groups(len(quotes))
+    items = [(q.article, content_words(q.text) or set(words(q.text))) for q in quotes]
+    groups = Groups(len(quotes))
     relations: dict[tuple[int, int], Fidelity] = {}
-    for left, right in sorted(_candidate_pairs(items, 1)):
+    for left, right in sorted(_quote_pairs(items)):
         relation = quote_relation(quotes[left].text, quotes[right].text)
         if relation is not None:
             relations[left, right] = relation
@@ -270,97 +222,6 @@ def _shared_quote(group: list[Quote], relations: set[Fidelity], sources: dict[st
         explanation=text,
         fidelity=fidelity,
         speakers_differ=differ,
-    )
-
-
-_SAME_EVENT = 45.0
-"""Share of the shorter claim's content words that the other claim must hold, in percent."""
-
-
-def _fact_findings(
-    claims: list[Claim], facts: dict[str, Fact], sources: dict[str, str]
-) -> Iterable[Finding]:
-    words = [_content_words(c.text) for c in claims]
-    items = [(c.article, w) for c, w in zip(claims, words, strict=True)]
-    best: dict[tuple[int, str], tuple[float, int]] = {}
-    for left, right in _candidate_pairs(items, 3):
-        score = 100 * len(words[left] & words[right]) / min(len(words[left]), len(words[right]))
-        if score < _SAME_EVENT:
-            continue
-        for one, other in ((left, right), (right, left)):
-            key = (one, claims[other].article)
-            if key not in best or best[key][0] < score:
-                best[key] = (score, other)
-    groups = _Groups(len(claims))
-    for (one, _), (_, other) in best.items():
-        if best.get((other, claims[one].article), (0.0, -1))[1] == one:
-            groups.join(one, other)
-    for members in groups.members():
-        group = [claims[m] for m in members]
-        if len({c.article for c in group}) < 2:
-            for claim in group:
-                yield Finding(
-                    id="",
-                    relation="unique",
-                    kind="fact",
-                    members=[claim.id],
-                    sources=[sources[claim.article]],
-                    explanation=f"Only {sources[claim.article]} states this.",
-                )
-            continue
-        differences = list(_differences(group, facts))
-        outlets = sorted({sources[c.article] for c in group})
-        if differences:
-            slots = sorted({d.slot for d in differences})
-            explanation = (
-                f"{' and '.join(outlets)} report the same event with a different "
-                f"{' and '.join(slots)}."
-            )
-        else:
-            explanation = f"{' and '.join(outlets)} report the same event without a difference."
-        yield Finding(
-            id="",
-            relation="conflict" if differences else "agree",
-            kind="fact",
-            members=[c.id for c in group],
-            sources=outlets,
-            explanation=explanation,
-            differences=differences,
-        )
-
-
-def _differences(group: list[Claim], facts: dict[str, Fact]) -> Iterable[Difference]:
-    """Facts of one kind that both sides state and that share no value: a different date, a
-    different count of the same thing, no place in common."""
-    for position, left in enumerate(group):
-        for right in group[position + 1 :]:
-            if left.article == right.article:
-                continue
-            for slot in ("date", "number", "place"):
-                ours = [facts[f] for f in left.facts if facts[f].kind == slot and facts[f].resolved]
-                theirs = [
-                    facts[f] for f in right.facts if facts[f].kind == slot and facts[f].resolved
-                ]
-                if slot == "number":
-                    ours, theirs = _same_units(ours, theirs)
-                if not ours or not theirs:
-                    continue
-                if {f.value for f in ours} & {f.value for f in theirs}:
-                    continue
-                if slot == "date" and _dates_overlap(ours, theirs):
-                    continue
-                yield Difference(slot=slot, left=ours[0].id, right=theirs[0].id)
-
-
-def _same_units(ours: list[Fact], theirs: list[Fact]) -> tuple[list[Fact], list[Fact]]:
-    units = {f.unit for f in ours if f.unit} & {f.unit for f in theirs if f.unit}
-    return [f for f in ours if f.unit in units], [f for f in theirs if f.unit in units]
-
-
-def _dates_overlap(ours: list[Fact], theirs: list[Fact]) -> bool:
-    """A month and a day in that month are not in conflict ("in November", "November 6")."""
-    return any(
-        a.value.startswith(b.value) or b.value.startswith(a.value) for a in ours for b in theirs
     )
 
 

@@ -362,11 +362,16 @@ def _looks_plural(word: str) -> bool:
 _PLACES_FILE = Path(__file__).with_name("data") / "places.txt"
 
 
-def _load_gazetteer() -> dict[str, str | None]:
-    """Each name in data/places.txt -> its canonical name, or None for a known non-place."""
+def _load_gazetteer() -> tuple[dict[str, str | None], frozenset[str]]:
+    """Each name in data/places.txt -> its canonical name, or None for a known non-place; and
+    the canonical names of the countries (the file's first section)."""
     names: dict[str, str | None] = {}
+    countries: set[str] = set()
+    section = ""
     for line in _PLACES_FILE.read_text(encoding="utf-8").splitlines():
         line = line.strip()
+        if line.startswith("## "):
+            section = line
         if not line or line.startswith("#"):
             continue
         if line.startswith("!"):
@@ -374,10 +379,18 @@ def _load_gazetteer() -> dict[str, str | None]:
             continue
         aliases = [name.strip() for name in line.split("|")]
         names.update(dict.fromkeys(aliases, aliases[0]))
-    return names
+        if section.startswith("## Countries"):
+            countries.add(aliases[0])
+    return names, frozenset(countries)
 
 
-_GAZETTEER = _load_gazetteer()
+_GAZETTEER, _COUNTRIES = _load_gazetteer()
+
+
+def is_country(place: str) -> bool:
+    """Whether a place value names a country or territory (as opposed to a city, region or
+    sea): a country is as often an actor in a sentence as a location."""
+    return place in _COUNTRIES
 _PLACE = re.compile(
     # Longest name first, so "South China Sea" wins over "China".
     rf"(?P<name>{'|'.join(map(re.escape, sorted(_GAZETTEER, key=len, reverse=True)))})"

@@ -142,7 +142,7 @@ class Finding(_Model):
 
     id: str
     relation: Relation
-    kind: Literal["quote", "fact"]
+    kind: Literal["quote", "statement"]
     members: list[str] = Field(description="Ids of the quotes or claims it groups.")
     sources: list[str] = Field(description="The outlets whose articles the members are in.")
     explanation: str = Field(description="One or two sentences for a person.")
@@ -155,8 +155,9 @@ class Finding(_Model):
         default=False, description="Quote findings: the versions name different speakers."
     )
     differences: list[Difference] = Field(
-        default_factory=list, description="Fact findings: the facts on each side that differ."
+        default_factory=list, description="The points on which the members differ."
     )
+    event: str | None = Field(default=None, description="The id of the event it belongs to.")
     independent_sources: int | None = Field(
         default=None,
         description="How many independent sources stand behind the members, once credits and "
@@ -165,12 +166,42 @@ class Finding(_Model):
     by: str = TEXT_FINDER
 
 
-class Difference(_Model):
-    """One slot on which two statements differ, with the fact on each side."""
+Slot = Literal["date", "number", "place", "actor", "negation", "speaker", "wording", "framing"]
 
-    slot: FactKind
-    left: str = Field(description="Id of the fact on one side.")
-    right: str = Field(description="Id of the fact on the other side.")
+
+class Side(_Model):
+    """The words one source gives on a point where two sources differ."""
+
+    article: str
+    text: str
+    start: int
+    end: int
+    value: str | None = Field(default=None, description="A fact's normalised value, if any.")
+    item: str | None = Field(default=None, description="The id of the fact or quote, if any.")
+
+
+class Difference(_Model):
+    """One point on which two statements about the same thing differ, with both sides' words.
+
+    slot: date, number or place (the facts differ); actor (each side says the other did it);
+    negation (one says it happened or was said, the other denies it); speaker (the same words
+    given to another speaker); wording (the words of a quote differ); framing (one side colours
+    the same account with words the other does not use).
+    """
+
+    slot: Slot
+    left: Side
+    right: Side
+    note: str | None = Field(default=None, description="One sentence for a person.")
+
+
+class Event(_Model):
+    """Statements of several articles that speak of the same happening."""
+
+    id: str
+    label: str = Field(description="The words its statements share most.")
+    members: list[str] = Field(description="Ids of the claims it holds.")
+    sources: list[str]
 
 
 class Report(_Model):
@@ -193,6 +224,7 @@ class Report(_Model):
     origins: list[Origin] = Field(
         default_factory=list, description="Which outlets the articles credit or copy."
     )
+    events: list[Event] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
 
     def article(self, article_id: str) -> Article:

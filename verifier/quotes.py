@@ -90,6 +90,11 @@ class _Found:
     continues: int | None = None
 
 
+def reports_speech(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` reports what someone said ("X said", "according to X")."""
+    return bool(_CUE_RE.search(text, start, end) or _ACCORDING_TO.search(text, start, end))
+
+
 def find_quotes(article: Article) -> list[Quote]:
     """The quotations of an article body, each with its speaker and cue where the text says."""
     text = article.text

@@ -23,7 +23,17 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from verifier.models import Article, Claim, Difference, Fact, Finding, Quote, Relation, Report
+from verifier.models import (
+    Article,
+    Claim,
+    Difference,
+    Fact,
+    Finding,
+    Quote,
+    Relation,
+    Report,
+    Side,
+)
 
 __all__ = ["render_markdown", "render_terminal", "render_text"]
 
@@ -68,10 +78,10 @@ class _Index:
             {fact.id: fact for fact in report.facts},
         )
 
-    def source(self, item: Quote | Claim | Fact) -> str:
+    def source(self, item: Quote | Claim | Fact | Side) -> str:
         return self.report.article(item.article).source
 
-    def location(self, item: Quote | Claim | Fact, escape: _Escape = _verbatim) -> str:
+    def location(self, item: Quote | Claim | Fact | Side, escape: _Escape = _verbatim) -> str:
         """Where the item stands: ``source [start:end]``."""
         return f"{escape(self.source(item))} [{item.start}:{item.end}]"
 
@@ -162,12 +172,17 @@ def _fact_line(index: _Index, fact: Fact, escape: _Escape) -> str:
 
 
 def _difference_line(index: _Index, difference: Difference, escape: _Escape) -> str:
-    left, right = index.facts[difference.left], index.facts[difference.right]
-    return (
-        f'{difference.slot}: "{escape(_one_line(left.text))}" ({escape(_fact_value(left))})'
-        f' vs "{escape(_one_line(right.text))}" ({escape(_fact_value(right))})'
+    left, right = difference.left, difference.right
+    line = (
+        f'{difference.slot}: "{escape(_one_line(_shorten(left.text)))}"{_side_value(left, escape)}'
+        f' vs "{escape(_one_line(_shorten(right.text)))}"{_side_value(right, escape)}'
         f" — {index.location(left, escape)} vs {index.location(right, escape)}"
     )
+    return f"{line}. {escape(difference.note)}" if difference.note else line
+
+
+def _side_value(side: Side, escape: _Escape) -> str:
+    return f" ({escape(side.value)})" if side.value else ""
 
 
 def _claim_line(index: _Index, claim: Claim, escape: _Escape) -> str:
