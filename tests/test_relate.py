@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +121,11 @@ def test_a_malformed_line_names_its_line_number(bad_line: str, message: str) -> 
     lines = [json.dumps({"id": "ok", "a": "One text.", "b": "Another text."}), "", bad_line]
     with pytest.raises(InputError, match=rf"line 3: .*{message}"):
         list(relate_lines(lines))
+
+
+def test_the_shipped_model_is_small_and_holds_single_words_only() -> None:
+    path = Path(__file__).parents[1] / "verifier" / "data" / "relate_model.json"
+    assert path.stat().st_size < 2_000_000
+    words = json.loads(path.read_text(encoding="utf-8"))["word_weights"]["words"]
+    assert len(words) <= 20_000
+    assert all(word.isalnum() or "'" in word for word in words)

@@ -391,6 +391,8 @@ def is_country(place: str) -> bool:
     """Whether a place value names a country or territory (as opposed to a city, region or
     sea): a country is as often an actor in a sentence as a location."""
     return place in _COUNTRIES
+
+
 _PLACE = re.compile(
     # Longest name first, so "South China Sea" wins over "China".
     rf"(?P<name>{'|'.join(map(re.escape, sorted(_GAZETTEER, key=len, reverse=True)))})"

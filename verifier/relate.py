@@ -8,16 +8,18 @@ Two kinds of evidence, in this order:
    text saying what the other denies ("X said" against "X denied", "was" against "was not"),
    a different number for the same quantity, a different date or place, another actor doing
    the same thing. Two short texts that share no content word are unrelated.
-2. Otherwise, a small logistic regression over about fifty hand-made features (word overlap,
-   fuzzy similarity, refutation, doubt and hedging cue words, negation and polarity, facts
-   that differ), each also in a copy that is non-zero only for a long text, so a headline
-   against an article body gets its own weights. The weights are plain JSON in
-   ``data/relate_model.json``, written by ``benchmarks/train_relate.py``; inference is a few
-   dot products in pure Python.
+2. Otherwise, a small logistic regression over about seventy hand-made features (word overlap,
+   plain and weighted by how rare each word is in news text, TF-IDF cosine, fuzzy similarity,
+   refutation, doubt and hedging cue words, negation and polarity, facts that differ), each
+   also in a copy that is non-zero only for a long text, so a headline against an article
+   body gets its own weights. The weights and the word weights (inverse document frequency
+   of single words) are plain JSON in ``data/relate_model.json``, written by
+   ``benchmarks/train_relate.py``; inference is a few dot products in pure Python.
 
 The shorter text leads. A long other text (over 60 words: an article body against a
 headline) is read as its five sentences that share most words with the short one: the whole
-body rarely shares words with a headline, the sentences about the headline's event do.
+body rarely shares words with a headline, the sentences about the headline's event do; the
+cue words of the one sentence closest to the short text are also counted on their own.
 """
 
 from __future__ import annotations
@@ -84,16 +86,19 @@ _REFUTATIONS = frozenset(
     dismiss dismisses dismissed untrue myth bogus fabricated fabrication misleading satire
     satirical prank pranks doubt doubts doubtful dispute disputes disputed contradict
     contradicts contradicted retract retracted retraction rumor rumors rumour rumours
-    unfounded baseless incorrect wrong lie lies lied""".split()
+    unfounded baseless incorrect wrong lie lies lied alive nonsense libel""".split()
 )
 _REFUTING_PHRASES = re.compile(
     r"\b(?:no evidence|not true|isn't true|is not true|never happened|turned out|"
-    r"did not happen|didn't happen|no truth|no proof|no sign|not real|not the case)\b"
+    r"did not happen|didn't happen|no truth|no proof|no sign|not real|not the case|"
+    r"made (?:it |this |that |the story )?(?:all )?up|not dead|still alive|stop sharing)\b"
 )
 _DOUBTS = frozenset(
     """skeptical sceptical skepticism credible ridiculous unlikely questionable suspicious
     implausible speculation speculative unsubstantiated unproven unclear folklore legend
-    legends joke joking parody spoof""".split()
+    legends joke joking parody spoof troll trolls trolled trolling fooled duped believed
+    photoshop photoshopped doctored meme figment imagination propaganda conspiracy
+    unbelievable panic bs""".split()
 )
 _HEDGES = frozenset(
     """reportedly allegedly alleged alleges claim claims claimed purportedly apparently
@@ -248,13 +253,22 @@ def _stem(word: str) -> str:
     return word
 
 
+def _content(words: list[str]) -> list[str]:
+    return [_stem(w) for w in words if w not in _STOPWORDS and len(w) > 2]
+
+
+def _content_words(text: str) -> set[str]:
+    """The stemmed content words of a text, as the word weights count them."""
+    return set(_content(_words(text)))
+
+
 class _Side:
     """What the features need of one text, computed once."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.words = _words(text)
-        self.content = [_stem(w) for w in self.words if w not in _STOPWORDS and len(w) > 2]
+        self.content = _content(self.words)
         self.content_set = set(self.content)
         self.bigrams = set(zip(self.content, self.content[1:], strict=False))
         self.negations = sum(1 for w in self.words if w in _NEGATIONS or w.endswith("n't"))
@@ -267,20 +281,49 @@ class _Side:
         self.says = any(w in _SAY_VERBS for w in self.words)
         self.denies = any(w in _DENY_VERBS for w in self.words)
         self.question = "?" in text
+        weights = _word_weights()
+        self.vector: dict[str, float] = {}
+        for word in self.content:
+            self.vector[word] = self.vector.get(word, 0.0) + weights[word]
+        self.norm = math.sqrt(sum(v * v for v in self.vector.values()))
 
 
-def _focus(long_text: str, short: _Side) -> tuple[str, int]:
-    """The sentences of a long text that share most content words with the short text, in
-    text order, and the number of sentences the long text has."""
+def _cosine(one: _Side, other: _Side) -> float:
+    if not one.norm or not other.norm:
+        return 0.0
+    if len(other.vector) < len(one.vector):
+        one, other = other, one
+    dot = sum(v * other.vector.get(w, 0.0) for w, v in one.vector.items())
+    return dot / (one.norm * other.norm)
+
+
+@dataclass(frozen=True)
+class _Focus:
+    """What of a long text the features read."""
+
+    text: str
+    """The sentences that share most content words with the short text, in text order."""
+    best: str
+    """The one sentence closest to the short text by TF-IDF cosine."""
+    best_cosine: float
+    sentence_count: int
+
+
+def _focus(long_text: str, short: _Side) -> _Focus:
     spans = [s for p in paragraphs(long_text) for s in sentences(long_text, *p)]
     scored: list[tuple[float, int]] = []
+    best, best_cosine = "", -1.0
     for position, (start, end) in enumerate(spans):
-        words = {_stem(w) for w in _words(long_text[start:end]) if w not in _STOPWORDS}
-        shared = len(words & short.content_set)
+        side = _Side(long_text[start:end])
+        shared = len(side.content_set & short.content_set)
         # Earlier sentences win ties: a body states its news first.
         scored.append((shared - position / 1000, position))
-    best = sorted(sorted(scored, reverse=True)[:_FOCUS_SENTENCES], key=lambda s: s[1])
-    return " ".join(long_text[spans[p][0] : spans[p][1]] for _, p in best), len(spans)
+        cosine = _cosine(short, side) if shared else 0.0
+        if cosine > best_cosine:
+            best, best_cosine = side.text, cosine
+    chosen = sorted(sorted(scored, reverse=True)[:_FOCUS_SENTENCES], key=lambda s: s[1])
+    text = " ".join(long_text[spans[p][0] : spans[p][1]] for _, p in chosen)
+    return _Focus(text, best, max(best_cosine, 0.0), len(spans))
 
 
 class _Pair:
@@ -292,10 +335,14 @@ class _Pair:
         self.whole_b = _Side(b)
         self.long = len(self.whole_b.words) > _LONG_TEXT_WORDS
         if self.long:
-            focus, self.sentence_count = _focus(b, self.a)
-            self.b = _Side(focus)
+            focus = _focus(b, self.a)
+            self.b, self.sentence_count = _Side(focus.text), focus.sentence_count
+            self.best = _Side(focus.best)
+            self.best_cosine = focus.best_cosine
         else:
             self.b, self.sentence_count = self.whole_b, 1
+            self.best = self.b
+            self.best_cosine = _cosine(self.a, self.b)
         self.shared = self.a.content_set & self.b.content_set
         smaller = min(len(self.a.content_set), len(self.b.content_set))
         self.cover_min = len(self.shared) / smaller if smaller else 0.0
@@ -358,6 +405,7 @@ class _Pair:
             "length_a": min(len(a.words), 60) / 60,
             "length_b": min(len(whole.words), 600) / 600,
         }
+        features.update(self.weighted_features())
         overlap = max(cover_a, self.cover_min)
         for name in (
             "refute_a",
@@ -380,6 +428,41 @@ class _Pair:
             features.update({f"long*{name}": value for name, value in list(features.items())})
         else:
             features.update({f"long*{name}": 0.0 for name in list(features)})
+        return features
+
+    def weighted_features(self) -> dict[str, float]:
+        """Overlap weighted by how rare each word is, and the cue words of the one sentence
+        of a long text that is closest to the short one."""
+        a, b, best, whole = self.a, self.b, self.best, self.whole_b
+        weights = _word_weights()
+        mass_a = sum(weights[w] for w in a.content_set)
+        mass_b = sum(weights[w] for w in b.content_set)
+        mass_shared = sum(weights[w] for w in self.shared)
+        missing_a = [weights[w] for w in a.content_set - b.content_set]
+        missing_b = [weights[w] for w in b.content_set - a.content_set]
+        idf_cover_a = mass_shared / mass_a if mass_a else 0.0
+        cosine = _cosine(a, b)
+        features = {
+            "idf_cover_a": idf_cover_a,
+            "idf_cover_b": mass_shared / mass_b if mass_b else 0.0,
+            "idf_shared": min(mass_shared / weights.unknown, 5.0) / 5,
+            "cosine": cosine,
+            "best_cosine": self.best_cosine,
+            "missing_a": max(missing_a, default=0.0) / weights.unknown,
+            "missing_b": max(missing_b, default=0.0) / weights.unknown,
+            "refute_best": min(best.refutations, 2) / 2,
+            "doubt_best": min(best.doubts, 2) / 2,
+            "hedge_best": min(best.hedges, 2) / 2,
+            "neg_best": min(best.negations, 2) / 2,
+            "support_best": min(best.supports, 2) / 2,
+            "body_hedge": min(whole.hedges / max(self.sentence_count, 1), 1.0),
+            "body_support": min(whole.supports / max(self.sentence_count, 1), 1.0),
+        }
+        for name in ("refute_best", "neg_best", "hedge_best", "doubt_best"):
+            features[f"{name}*cosine"] = features[name] * self.best_cosine
+        for side, cues in (("a", a), ("b", b)):
+            features[f"refute_{side}*idf_cover"] = min(cues.refutations, 1) * idf_cover_a
+            features[f"neg_{side}*idf_cover"] = min(cues.negations, 1) * idf_cover_a
         return features
 
     def fact_differences(self) -> list[tuple[Slot, str]]:
@@ -538,5 +621,41 @@ def _title_case(text: str) -> bool:
 
 
 @cache
+def _shipped_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(_MODEL_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
 def _shipped_model() -> RelateModel:
-    return RelateModel.from_json(json.loads(_MODEL_FILE.read_text(encoding="utf-8")))
+    return RelateModel.from_json(_shipped_data())
+
+
+@dataclass(frozen=True)
+class _WordWeights:
+    """Inverse document frequency of stemmed content words in general news text; a word
+    outside the table is rarer than any in it and gets ``unknown``."""
+
+    known: dict[str, float]
+    unknown: float
+
+    def __getitem__(self, word: str) -> float:
+        return self.known.get(word, self.unknown)
+
+
+_word_weight_table: _WordWeights | None = None
+
+
+def _word_weights() -> _WordWeights:
+    global _word_weight_table
+    if _word_weight_table is None:
+        table = _shipped_data()["word_weights"]
+        _word_weight_table = _WordWeights(table["words"], table["unknown"])
+    return _word_weight_table
+
+
+def _use_word_weights(words: dict[str, float], unknown: float) -> None:
+    """Replace the shipped word weights: the training script computes them before any model
+    exists, and the features read them."""
+    global _word_weight_table
+    _word_weight_table = _WordWeights(words, unknown)
