@@ -107,7 +107,8 @@ def find_quotes(article: Article) -> list[Quote]:
         item.kind = _kind(text, spans[item.paragraph][0], item)
         item.attribution = _attribution(text, spans[item.paragraph], item)
     _share_attributions(text, spans, found)
-    return [_to_quote(article, number, item, found) for number, item in enumerate(found)]
+    names: dict[tuple[str, int], Span | None] = {}
+    return [_to_quote(article, number, item, names) for number, item in enumerate(found)]
 
 
 def _pair_marks(text: str, start: int, end: int, paragraph: int) -> list[_Found]:
@@ -525,7 +526,12 @@ def _share_attributions(text: str, spans: list[Span], found: list[_Found]) -> No
             )
 
 
-def _to_quote(article: Article, number: int, item: _Found, found: list[_Found]) -> Quote:
+def _to_quote(
+    article: Article,
+    number: int,
+    item: _Found,
+    names: dict[tuple[str, int], Span | None],
+) -> Quote:
     text = article.text
     prefix = f"{article.id}.q"
     speaker = mention = None
@@ -536,7 +542,7 @@ def _to_quote(article: Article, number: int, item: _Found, found: list[_Found]) 
         mention = text[mention_span[0] : mention_span[1]]
         speaker_span = _resolve(article, mention_span, item.open)
         if speaker_span is not None:
-            speaker_span, role = _fullest_name(article, speaker_span)
+            speaker_span, role = _fullest_name(article, speaker_span, names)
             speaker = text[speaker_span[0] : speaker_span[1]]
     cue_span = item.attribution.cue
     return Quote(
@@ -641,9 +647,12 @@ def _name_core(text: str, span: Span) -> Span | None:
     return run.start() + keep[0][0], run.start() + keep[-1][1]
 
 
-def _fullest_name(article: Article, span: Span) -> tuple[Span, str | None]:
+def _fullest_name(
+    article: Article, span: Span, names: dict[tuple[str, int], Span | None]
+) -> tuple[Span, str | None]:
     """Give a speaker named by surname ("Glass") the full name the article uses elsewhere
-    ("George Glass"), and the title or role it gives them."""
+    ("George Glass"), and the title or role it gives them. ``names`` keeps what was found for
+    each surname, since the speakers of an article come back quote after quote."""
     text = article.text
     phrase = text[span[0] : span[1]]
     if re.search(r"['’]s\s", phrase) or phrase.split()[-1].rstrip(".") in _ORGANISATION_WORDS:
@@ -651,24 +660,30 @@ def _fullest_name(article: Article, span: Span) -> tuple[Span, str | None]:
     core = _name_core(text, span)
     if core is None:
         return span, _role(text, span)
-    surname = text[core[0] : core[1]].split()[-1]
+    words = text[core[0] : core[1]].split()
     best = core
-    if text[core[0] : core[1]].split()[-1].rstrip(".") not in _ORGANISATION_WORDS:
-        for match in re.finditer(rf"\b{re.escape(surname)}\b", text[article.body_start :]):
-            end = article.body_start + match.end()
-            candidate = _name_core(text, (max(article.body_start, end - 80), end))
-            if (
-                candidate is not None
-                and candidate[1] == end
-                and (
-                    len(text[candidate[0] : candidate[1]].split())
-                    > len(text[best[0] : best[1]].split())
-                )
-            ):
-                best = candidate
-                break
+    if words[-1].rstrip(".") not in _ORGANISATION_WORDS:
+        key = (words[-1], len(words))
+        if key not in names:
+            names[key] = _longer_name(text, article.body_start, *key)
+        best = names[key] or core
     role = _role(text, best) or _role(text, span)
     return best, role
+
+
+def _longer_name(text: str, body_start: int, surname: str, words: int) -> Span | None:
+    """The first mention in the article of a name ending in ``surname`` that has more than
+    ``words`` words."""
+    for match in re.finditer(rf"\b{re.escape(surname)}\b", text[body_start:]):
+        end = body_start + match.end()
+        candidate = _name_core(text, (max(body_start, end - 80), end))
+        if (
+            candidate is not None
+            and candidate[1] == end
+            and len(text[candidate[0] : candidate[1]].split()) > words
+        ):
+            return candidate
+    return None
 
 
 _ROLE_AFTER = re.compile(
