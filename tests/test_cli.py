@@ -223,3 +223,13 @@ def test_relate_bad_line_names_it(capsys: pytest.CaptureFixture[str], tmp_path: 
     code, _, err = run(capsys, "relate", str(pairs))
     assert code == 3
     assert "line 2" in err and err.count("\n") == 1
+
+
+def test_verbose_says_what_was_found_and_quiet_says_nothing(
+    capsys: pytest.CaptureFixture[str], seed_paths: list[str]
+) -> None:
+    code, _, err = run(capsys, "compare", *seed_paths, "-f", "json", "--verbose")
+    assert code == 0
+    assert re.search(r"2 articles, \d+ quotes, .* findings: \d+ conflict", err)
+    code, _, err = run(capsys, "compare", *seed_paths, "-f", "json", "--quiet")
+    assert code == 0 and err == ""

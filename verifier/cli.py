@@ -7,23 +7,27 @@ report is still written).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import Progress
 
 from verifier import __version__
 from verifier.compare import compare
 from verifier.errors import InputError, VerifierError
 from verifier.ingest import load_articles
-from verifier.models import Report
+from verifier.models import Article, Report
 from verifier.quotes import find_quotes
 from verifier.relate import relate_lines
 from verifier.render import render_markdown, render_terminal, render_text
@@ -47,6 +51,12 @@ class _Failure(click.ClickException):
 
 def _report_options(command: _Command) -> _Command:
     """The options every report-writing command shares."""
+    command = click.option(
+        "--quiet", "-q", is_flag=True, help="No progress and no notes on standard error."
+    )(command)
+    command = click.option(
+        "--verbose", "-v", is_flag=True, help="Say what each stage found and how long it took."
+    )(command)
     command = click.option(
         "--out",
         "-o",
@@ -87,12 +97,22 @@ def cli() -> None:
     "something only one outlet says, or a model statement the text does not support.",
 )
 def compare_command(
-    articles: Sequence[str], output_format: str, out: Path | None, fail_on: Sequence[str]
+    articles: Sequence[str],
+    output_format: str,
+    out: Path | None,
+    fail_on: Sequence[str],
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Compare ARTICLES: shared quotes and how their versions differ, facts that conflict, and
     what only one outlet reports."""
     _guard_inputs(articles, out)
-    report = compare(_load(articles))
+    loaded = _load(articles)
+    started = time.perf_counter()
+    with _progress(len(loaded), quiet) as advance:
+        report = compare(loaded, progress=advance)
+    if verbose and not quiet:
+        _describe(report, time.perf_counter() - started)
     _emit(report, output_format, out)
     tripped = [gate for gate in fail_on if gate_tripped(report, gate)]
     if tripped:
@@ -100,17 +120,45 @@ def compare_command(
         raise click.exceptions.Exit(GATE_EXIT_CODE)
 
 
+@contextlib.contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Callable[[Article], None]]:
+    """A progress bar on standard error when it is a terminal and the run is not quiet."""
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal or total < 2:
+        yield lambda article: None
+        return
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("Reading articles", total=total)
+        yield lambda article: bar.advance(task)
+
+
+def _describe(report: Report, seconds: float) -> None:
+    relations = Counter(f.relation for f in report.findings)
+    click.echo(
+        f"verifier: {len(report.articles)} articles, {len(report.quotes)} quotes, "
+        f"{len(report.facts)} facts, {len(report.claims)} statements, "
+        f"{len(report.events)} events; findings: {relations['conflict']} conflict, "
+        f"{relations['agree']} agree, {relations['unique']} unique; {seconds:.2f} s",
+        err=True,
+    )
+
+
 @cli.command(name="quotes")
 @_report_options
-def quotes_command(articles: Sequence[str], output_format: str, out: Path | None) -> None:
+def quotes_command(
+    articles: Sequence[str], output_format: str, out: Path | None, quiet: bool, verbose: bool
+) -> None:
     """List the direct quotes of each of ARTICLES with speaker, cue and character span."""
     _guard_inputs(articles, out)
     loaded = _load(articles)
+    started = time.perf_counter()
     report = Report(
         version=__version__,
         articles=loaded,
         quotes=[quote for article in loaded for quote in find_quotes(article)],
     )
+    if verbose and not quiet:
+        _describe(report, time.perf_counter() - started)
     _emit(report, output_format, out)
 
 

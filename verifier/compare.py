@@ -9,7 +9,7 @@ words form one finding that says how the versions relate; statements are lined u
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -58,10 +58,19 @@ def extract(article: Article) -> Extraction:
     return Extraction(quotes=quotes, facts=facts, claims=claims)
 
 
-def compare(articles: Sequence[Article]) -> Report:
+def compare(
+    articles: Sequence[Article], *, progress: Callable[[Article], None] | None = None
+) -> Report:
     """Find what each article says and report where the articles agree, conflict, or stand
-    alone. One article gives its quotes, facts and claims and nothing to compare."""
-    extractions = [extract(article) for article in articles]
+    alone. One article gives its quotes, facts and claims and nothing to compare.
+
+    ``progress`` is called with each article once it has been read through.
+    """
+    extractions = []
+    for article in articles:
+        extractions.append(extract(article))
+        if progress is not None:
+            progress(article)
     quotes = [q for e in extractions for q in e.quotes]
     facts = [f for e in extractions for f in e.facts]
     claims = [c for e in extractions for c in e.claims]
