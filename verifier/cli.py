@@ -20,17 +20,21 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 
 from verifier import __version__
+from verifier.cache import Cache
 from verifier.compare import compare
-from verifier.errors import InputError, VerifierError
+from verifier.errors import ConfigError, InputError, VerifierError
 from verifier.ingest import load_articles
 from verifier.models import Article, Report
 from verifier.quotes import find_quotes
 from verifier.relate import relate_lines
 from verifier.render import render_markdown, render_terminal, render_text
+from verifier.session import model_session, settings_from_cassette
+from verifier.settings import ModelSettings
 
 FORMATS = ("text", "markdown", "json")
 GATES = ("conflict", "unique", "ungrounded")
@@ -86,6 +90,64 @@ def cli() -> None:
     """
 
 
+def _model_options(command: _Command) -> _Command:
+    """How to reach a model; each also reads VERIFIER_* (or OPENAI_*) from the environment."""
+    options = [
+        click.option("--model", help="Model id at the endpoint [VERIFIER_MODEL]."),
+        click.option(
+            "--base-url",
+            help="OpenAI-compatible endpoint: OpenAI, vLLM, Ollama, a llama.cpp server "
+            "[VERIFIER_BASE_URL, OPENAI_BASE_URL]. The key comes from VERIFIER_API_KEY or "
+            "OPENAI_API_KEY.",
+        ),
+        click.option(
+            "--gguf",
+            type=click.Path(path_type=Path),
+            help="Serve this GGUF file locally with llama.cpp (pip install 'verifier[local]') "
+            "[VERIFIER_GGUF].",
+        ),
+        click.option("--timeout", type=float, help="Seconds to wait for one answer (60)."),
+        click.option(
+            "--retries",
+            "max_retries",
+            type=click.IntRange(0),
+            help="Retries of a failed request, with backoff (2).",
+        ),
+        click.option(
+            "--reasks",
+            type=click.IntRange(0),
+            help="Times an answer that fails the checks is sent back with the error (1).",
+        ),
+        click.option(
+            "--concurrency", type=click.IntRange(1), help="Articles asked about at once (2)."
+        ),
+        click.option(
+            "--mode",
+            type=click.Choice(["json_schema", "tools", "json"]),
+            help="How the answer's shape is asked for (json_schema, or tools for OpenAI).",
+        ),
+        click.option(
+            "--cache",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="SQLite cache of model answers (~/.cache/verifier/cache.sqlite).",
+        ),
+        click.option("--no-cache", is_flag=True, help="Ask the model even for answers cached."),
+        click.option(
+            "--record",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write the run's model calls to a new cassette FILE.",
+        ),
+        click.option(
+            "--replay",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Answer every model call from a cassette FILE, offline.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command(name="compare")
 @_report_options
 @click.option(
@@ -96,6 +158,7 @@ def cli() -> None:
     help="Exit with code 5 when the report holds such a finding (repeatable): a conflict, "
     "something only one outlet says, or a model statement the text does not support.",
 )
+@_model_options
 def compare_command(
     articles: Sequence[str],
     output_format: str,
@@ -103,14 +166,25 @@ def compare_command(
     fail_on: Sequence[str],
     quiet: bool,
     verbose: bool,
+    **model_flags: Any,
 ) -> None:
     """Compare ARTICLES: shared quotes and how their versions differ, facts that conflict, and
-    what only one outlet reports."""
+    what only one outlet reports. With a model (--model, --gguf or VERIFIER_MODEL), a model
+    adds atomic claims, each checked against the text."""
     _guard_inputs(articles, out)
     loaded = _load(articles)
+    record, replay = model_flags.pop("record"), model_flags.pop("replay")
+    cache_path, no_cache = model_flags.pop("cache"), model_flags.pop("no_cache")
+    settings = _settings(model_flags, replay)
+    # A recording must hold every call, and a replay must answer from the cassette alone.
+    cache = None if no_cache or record or replay or not settings.configured else Cache(cache_path)
     started = time.perf_counter()
-    with _progress(len(loaded), quiet) as advance:
-        report = compare(loaded, progress=advance)
+    stages = 2 if settings.configured else 1
+    with (
+        model_session(settings, record=record, replay=replay) as settings,
+        _progress(len(loaded) * stages, quiet) as advance,
+    ):
+        report = compare(loaded, model=settings, cache=cache, progress=advance)
     if verbose and not quiet:
         _describe(report, time.perf_counter() - started)
     _emit(report, output_format, out)
@@ -118,6 +192,20 @@ def compare_command(
     if tripped:
         click.echo(f"verifier: the report has {' and '.join(tripped)} findings", err=True)
         raise click.exceptions.Exit(GATE_EXIT_CODE)
+
+
+def _settings(flags: dict[str, Any], replay: Path | None) -> ModelSettings:
+    """Flags over environment; with --replay and no model named, the cassette's own."""
+    given = {name: value for name, value in flags.items() if value is not None}
+    try:
+        settings = ModelSettings(**given)
+        if replay is not None and not settings.configured:
+            settings = ModelSettings(**{**settings_from_cassette(replay), **given})
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "settings"
+        raise ConfigError(f"{where}: {problem['msg']}") from error
+    return settings
 
 
 @contextlib.contextmanager
@@ -254,6 +342,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return done.exit_code
     except click.ClickException as error:
         error.show()
+        return error.exit_code
+    except VerifierError as error:
+        click.echo(f"verifier: error: {error}", err=True)
         return error.exit_code
     except click.exceptions.Abort:
         click.echo("verifier: interrupted", err=True)

@@ -10,16 +10,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from verifier import __version__
 from verifier.align import STOPWORDS, Groups, content_words, statement_findings, words
+from verifier.cache import Cache
+from verifier.errors import ConfigError
 from verifier.facts import find_facts
 from verifier.models import Article, Claim, Event, Fact, Fidelity, Finding, Origin, Quote, Report
 from verifier.origin import find_origins, independent_sources
 from verifier.quotes import find_quotes, reports_speech
+from verifier.settings import ModelSettings
 from verifier.text import paragraphs, sentences
 
 
@@ -59,18 +65,27 @@ def extract(article: Article) -> Extraction:
 
 
 def compare(
-    articles: Sequence[Article], *, progress: Callable[[Article], None] | None = None
+    articles: Sequence[Article],
+    *,
+    model: ModelSettings | None = None,
+    cache: Cache | None = None,
+    progress: Callable[[Article], None] | None = None,
 ) -> Report:
     """Find what each article says and report where the articles agree, conflict, or stand
     alone. One article gives its quotes, facts and claims and nothing to compare.
 
-    ``progress`` is called with each article once it has been read through.
+    With ``model`` configured, a model adds atomic claims to each article, each checked
+    against the text (``grounded``); answers are kept in ``cache`` when one is given.
+    ``progress`` is called with an article each time a stage is done with it.
     """
     extractions = []
     for article in articles:
         extractions.append(extract(article))
         if progress is not None:
             progress(article)
+    model_claims: list[Claim] = []
+    if model is not None and model.configured:
+        model_claims = _model_claims(articles, model, cache, progress)
     quotes = [q for e in extractions for q in e.quotes]
     facts = [f for e in extractions for f in e.facts]
     claims = [c for e in extractions for c in e.claims]
@@ -85,7 +100,7 @@ def compare(
         statements, events = statement_findings(claims, {f.id: f for f in facts}, by_id, findings)
         findings.extend(statements)
         spans = {q.id: (q.article, q.start, q.end) for q in quotes}
-        spans.update({c.id: (c.article, c.start, c.end) for c in claims})
+        spans.update({c.id: (c.article, *c.span) for c in claims})
         for finding in findings:
             if finding.relation != "unique":
                 _count_independent(finding, [spans[m] for m in finding.members], origins, sources)
@@ -94,16 +109,74 @@ def compare(
     findings.sort(key=lambda f: (order[f.relation], event_order.get(f.event or "", len(events))))
     for number, finding in enumerate(findings):
         finding.id = f"F{number}"
+    provenance = _provenance(model) if model is not None and model.configured else {}
     return Report(
         version=__version__,
+        **provenance,
         articles=list(articles),
         quotes=quotes,
         facts=facts,
-        claims=claims,
+        claims=claims + model_claims,
         origins=origins,
         events=events,
         findings=findings,
     )
+
+
+def _model_claims(
+    articles: Sequence[Article],
+    settings: ModelSettings,
+    cache: Cache | None,
+    progress: Callable[[Article], None] | None,
+) -> list[Claim]:
+    """The claims a model finds in each article, several articles at a time, in order."""
+    llm = _model_path()
+    with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
+        futures = {
+            pool.submit(llm.extract_claims, article, settings, cache=cache): article
+            for article in articles
+        }
+        for future in as_completed(futures):
+            future.result()
+            if progress is not None:
+                progress(futures[future])
+        found = {futures[f].id: f.result() for f in futures}
+    return [
+        llm.to_claim(claim, f"{article.id}.m{number}")
+        for article in articles
+        for number, claim in enumerate(found[article.id])
+    ]
+
+
+def _model_path() -> ModuleType:
+    try:
+        from verifier import llm
+    except ImportError as error:
+        raise ConfigError(
+            f"the model path needs openai and instructor ({error.name} is missing): "
+            "pip install 'verifier[model]'"
+        ) from error
+    return llm
+
+
+def _provenance(settings: ModelSettings) -> dict[str, Any]:
+    """What the report says about the model: its id, the prompt versions, and the settings
+    that shape its answers (never the key)."""
+    llm = _model_path()
+    return {
+        "model": settings.model_id,
+        "prompts": {"claims": llm.CLAIMS_PROMPT},
+        "settings": {
+            "endpoint": settings.endpoint,
+            "mode": settings.instructor_mode,
+            "timeout": settings.timeout,
+            "max_retries": settings.max_retries,
+            "reasks": settings.reasks,
+            "concurrency": settings.concurrency,
+            "char_budget": settings.char_budget,
+            "max_tokens": settings.max_tokens,
+        },
+    }
 
 
 def _count_independent(

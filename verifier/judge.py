@@ -93,8 +93,8 @@ def differences(
 def actor_reversal(left: Claim, right: Claim, articles: dict[str, Article]) -> Difference | None:
     """Each side says the other did it: "Chinese jets locked radar on Japanese jets" against
     "Japanese aircraft obstructed the Chinese carrier's flights"."""
-    ours = _agent_and_target(articles[left.article].text, left.start, left.end)
-    theirs = _agent_and_target(articles[right.article].text, right.start, right.end)
+    ours = _agent_and_target(articles[left.article].text, *left.span)
+    theirs = _agent_and_target(articles[right.article].text, *right.span)
     if ours is None or theirs is None:
         return None
     (agent, agent_side), (target, _) = ours
@@ -170,14 +170,14 @@ def _fact_side(fact: Fact) -> Side:
 
 
 def _denial(left: Claim, right: Claim, articles: dict[str, Article]) -> Difference | None:
-    ours = _DENIAL.search(articles[left.article].text, left.start, left.end)
-    theirs = _DENIAL.search(articles[right.article].text, right.start, right.end)
+    ours = _DENIAL.search(articles[left.article].text, *left.span)
+    theirs = _DENIAL.search(articles[right.article].text, *right.span)
     if (ours is None) == (theirs is None):
         return None
     denying, other = (left, right) if ours is not None else (right, left)
     denial = ours or theirs
     assert denial is not None
-    affirmation = _AFFIRMATION.search(articles[other.article].text, other.start, other.end)
+    affirmation = _AFFIRMATION.search(articles[other.article].text, *other.span)
     other_side = _span_side(other, affirmation) if affirmation else _whole(other)
     denial_side = _span_side(denying, denial)
     sides = (denial_side, other_side) if denying is left else (other_side, denial_side)
@@ -194,9 +194,8 @@ def _span_side(claim: Claim, match: re.Match[str]) -> Side:
 
 
 def _whole(claim: Claim) -> Side:
-    return Side(
-        article=claim.article, text=claim.text, start=claim.start, end=claim.end, item=claim.id
-    )
+    start, end = claim.span
+    return Side(article=claim.article, text=claim.text, start=start, end=end, item=claim.id)
 
 
 def _agent_and_target(text: str, start: int, end: int) -> tuple[tuple[str, Side], ...] | None:
@@ -228,5 +227,5 @@ def _clause_end(text: str, start: int, end: int) -> int:
 def _framing_words(text: str, claim: Claim) -> list[Side]:
     return [
         Side(article=claim.article, text=m.group(), start=m.start(), end=m.end())
-        for m in _FRAMING.finditer(text, claim.start, claim.end)
+        for m in _FRAMING.finditer(text, *claim.span)
     ]

@@ -103,17 +103,55 @@ class Fact(_Model):
     )
 
 
+ClaimKind = Literal["event", "statement", "number", "opinion"]
+
+
 class Claim(_Model):
-    """A statement an article makes. Without a model: a sentence that carries facts."""
+    """A statement an article makes.
+
+    Found by the tool's own code (``by`` is ``text``), it is a sentence that states a fact,
+    holds a quote or reports what someone said. Found by a model (``by`` is the model id), it
+    is an atomic claim (``statement``) resting on a sentence of the article: ``text`` and
+    ``start``/``end`` are that sentence. A model claim whose sentence or quote is not in the
+    article is kept with ``grounded`` false, the ``reason``, and no span: unverified, never
+    fact.
+    """
 
     id: str
     article: str
-    text: str
-    start: int
-    end: int
+    text: str = Field(
+        description="The sentence as it stands in the article (or, for an "
+        "ungrounded model claim, as the model gave it)."
+    )
+    start: int | None = Field(description="Null only for an ungrounded model claim.")
+    end: int | None
     facts: list[str] = Field(default_factory=list, description="Ids of the facts it states.")
     quotes: list[str] = Field(default_factory=list, description="Ids of the quotes it holds.")
     by: str = TEXT_FINDER
+    grounded: bool = Field(
+        default=True, description="False when a model's sentence or quote is not in the text."
+    )
+    reason: str | None = Field(default=None, description="Why it is not grounded.")
+    statement: str | None = Field(
+        default=None, description="A model claim's self-contained wording."
+    )
+    asserted_by: str | None = Field(
+        default=None, description="Who asserts it: the outlet or a named source (model claims)."
+    )
+    kind: ClaimKind | None = Field(default=None, description="What sort of claim (model claims).")
+    slots: dict[str, str] = Field(
+        default_factory=dict,
+        description="actor, action, object, time, place, quantity, where the model gave them.",
+    )
+    quote: str | None = Field(default=None, description="A direct quote the model says it holds.")
+    prompt: str | None = Field(default=None, description="The prompt version that produced it.")
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """``(start, end)`` of a claim that stands in the text."""
+        if self.start is None or self.end is None:
+            raise ValueError(f"{self.id} is not in the text ({self.reason}): it has no span")
+        return self.start, self.end
 
 
 class Origin(_Model):

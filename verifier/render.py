@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from verifier.models import (
+    TEXT_FINDER,
     Article,
     Claim,
     Difference,
@@ -368,11 +369,38 @@ def _md_single(index: _Index) -> list[str]:
     return [*lines, ""]
 
 
+def _model_claims(report: Report) -> list[Claim]:
+    return [claim for claim in report.claims if claim.by != TEXT_FINDER]
+
+
+def _model_heading(report: Report) -> str:
+    prompts = ", ".join(report.prompts.values())
+    return f"Claims from {report.model} (prompt {prompts})"
+
+
+def _model_claim_line(index: _Index, claim: Claim, escape: _Escape) -> str:
+    """One model claim: checked against the text, or plainly unverified with the reason."""
+    said = escape(_shorten(claim.statement or claim.text))
+    by = f" ({escape(claim.asserted_by)})" if claim.asserted_by else ""
+    if claim.grounded:
+        sentence = escape(_shorten(claim.text))
+        return f'{said}{by}: rests on "{sentence}" — {index.location(claim, escape)}'
+    return f"UNVERIFIED: {said}{by}: {escape(claim.reason or 'not found in the text')}"
+
+
+def _md_model_claims(index: _Index) -> list[str]:
+    claims = _model_claims(index.report)
+    if not claims:
+        return []
+    lines = ["", f"## {_md(_model_heading(index.report))}", ""]
+    return lines + [f"- {_model_claim_line(index, claim, _md)}" for claim in claims]
+
+
 def render_markdown(report: Report) -> str:
     """The report as a Markdown document."""
     index = _Index.of(report)
     body = _md_findings(index) if len(report.articles) > 1 else _md_single(index)
-    lines = ["# Verifier report", "", *_md_articles(index), *body]
+    lines = ["# Verifier report", "", *_md_articles(index), *body, *_md_model_claims(index)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -491,6 +519,12 @@ def render_terminal(report: Report, console: Console) -> None:
     console.print(_tty_articles(index))
     for part in body:
         console.print(part)
+    claims = _model_claims(report)
+    if claims:
+        console.print(Rule(_model_heading(report), align="left"))
+        for claim in claims:
+            style = "" if claim.grounded else _DIFFERS_STYLE
+            console.print(Text("• " + _model_claim_line(index, claim, _verbatim), style=style))
 
 
 def render_text(report: Report) -> str:

@@ -1,0 +1,1 @@
+"""Prompt templates, versioned by file name (claims.v1.txt); shipped as verifier.prompts."""
