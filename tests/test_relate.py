@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from verifier.errors import InputError
-from verifier.relate import Judgement, relate, relate_lines
+from verifier.relate import Judgement, _Pair, relate, relate_lines
 
 
 def test_a_different_number_for_the_same_quantity_is_a_number_conflict() -> None:
@@ -84,6 +84,16 @@ def test_a_body_calling_the_headline_a_hoax_conflicts() -> None:
     assert relate(headline, body).relation == "conflict"
 
 
+def test_two_short_texts_have_no_learned_word_terms_and_a_body_has_some() -> None:
+    headline = "Durex is launching a pumpkin spice condom"
+    body = " ".join(
+        ["A picture of a pumpkin spice condom spread online and was called a hoax."] * 8
+    )
+    assert _Pair(headline, "Durex launches a pumpkin spice condom").terms(1.0) == set()
+    terms = _Pair(headline, body).terms(1.0)
+    assert {"Lbo:hoax", "Lboh:hoax"} <= terms
+
+
 def test_a_judgement_has_a_score_between_zero_and_one() -> None:
     result = relate("Fire destroyed the old mill.", "The old mill burned down in a fire.")
     assert isinstance(result, Judgement)
@@ -126,6 +136,8 @@ def test_a_malformed_line_names_its_line_number(bad_line: str, message: str) -> 
 def test_the_shipped_model_is_small_and_holds_single_words_only() -> None:
     path = Path(__file__).parents[1] / "verifier" / "data" / "relate_model.json"
     assert path.stat().st_size < 2_000_000
-    words = json.loads(path.read_text(encoding="utf-8"))["word_weights"]["words"]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    words = data["word_weights"]["words"]
     assert len(words) <= 20_000
     assert all(word.isalnum() or "'" in word for word in words)
+    assert all(bucket.isdigit() for bucket in data["term_weights"])

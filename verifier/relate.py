@@ -8,13 +8,16 @@ Two kinds of evidence, in this order:
    text saying what the other denies ("X said" against "X denied", "was" against "was not"),
    a different number for the same quantity, a different date or place, another actor doing
    the same thing. Two short texts that share no content word are unrelated.
-2. Otherwise, a small logistic regression over about seventy hand-made features (word overlap,
+2. Otherwise, a small logistic regression over about 140 hand-made features (word overlap,
    plain and weighted by how rare each word is in news text, TF-IDF cosine, fuzzy similarity,
    refutation, doubt and hedging cue words, negation and polarity, facts that differ), each
    also in a copy that is non-zero only for a long text, so a headline against an article
-   body gets its own weights. The weights and the word weights (inverse document frequency
-   of single words) are plain JSON in ``data/relate_model.json``, written by
-   ``benchmarks/train_relate.py``; inference is a few dot products in pure Python.
+   body gets its own weights. A headline against a body also gets learned word weights: the
+   words of the headline and of the body's closest sentences, hashed into a few thousand
+   buckets ("hoax" or "fake" near the headline's words is learned, not listed). The weights
+   and the word weights (inverse document frequency of single words) are plain JSON in
+   ``data/relate_model.json``, written by ``benchmarks/train_relate.py``; inference is a few
+   dot products and dictionary look-ups in pure Python.
 
 The shorter text leads. A long other text (over 60 words: an article body against a
 headline) is read as its five sentences that share most words with the short one: the whole
@@ -27,8 +30,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -120,6 +124,10 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _NAME = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{8,})[\"“”]")
 
+_TERM_SKIP = frozenset(
+    "a an the of to in on at by for with from as is are was were be been being it its this "
+    "that these those".split()
+)
 _LONG_TEXT_WORDS = 60
 """A text longer than this is read as its best-matching sentences."""
 _FOCUS_SENTENCES = 5
@@ -138,6 +146,10 @@ class RelateModel:
     weights: tuple[tuple[float, ...], ...]
     """One row of weights per class, over the standardised features."""
     bias: tuple[float, ...]
+    term_buckets: int = 0
+    """How many buckets the words of ``_Pair.terms`` are hashed into; 0 when none are read."""
+    term_weights: dict[int, tuple[float, ...]] = field(default_factory=dict)
+    """Per bucket, one weight per class added to the logits; buckets left out weigh zero."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RelateModel:
@@ -148,9 +160,15 @@ class RelateModel:
             scale=tuple(data["scale"]),
             weights=tuple(tuple(row) for row in data["weights"]),
             bias=tuple(data["bias"]),
+            term_buckets=data.get("term_buckets", 0),
+            term_weights={
+                int(bucket): tuple(row) for bucket, row in data.get("term_weights", {}).items()
+            },
         )
 
-    def probabilities(self, features: dict[str, float]) -> dict[PairRelation, float]:
+    def probabilities(
+        self, features: dict[str, float], terms: Iterable[str] = ()
+    ) -> dict[PairRelation, float]:
         values = [
             (features[name] - mean) / scale
             for name, mean, scale in zip(self.features, self.mean, self.scale, strict=True)
@@ -159,6 +177,11 @@ class RelateModel:
             bias + sum(w * v for w, v in zip(weights, values, strict=True))
             for weights, bias in zip(self.weights, self.bias, strict=True)
         ]
+        if self.term_buckets:
+            for term in terms:
+                row = self.term_weights.get(_term_bucket(term, self.term_buckets))
+                if row is not None:
+                    logits = [logit + w for logit, w in zip(logits, row, strict=True)]
         top = max(logits)
         exps = [math.exp(logit - top) for logit in logits]
         total = sum(exps)
@@ -171,7 +194,10 @@ def relate(a: str, b: str, *, model: RelateModel | None = None) -> Judgement:
     ``model`` replaces the shipped weights (the training script measures its folds with it)."""
     pair = _Pair(a, b)
     ruled = pair.rule()
-    probabilities = (model or _shipped_model()).probabilities(pair.features())
+    features = pair.features()
+    probabilities = (model or _shipped_model()).probabilities(
+        features, pair.terms(features["idf_cover_a"])
+    )
     if ruled is not None:
         slot, reason = ruled
         return Judgement("conflict", _rule_score(probabilities["conflict"]), slot, reason)
@@ -239,6 +265,10 @@ def _parse_pair(line: str, number: int) -> tuple[Any, str, str]:
 def pair_features(a: str, b: str) -> dict[str, float]:
     """The features the model reads, by name (the training script uses the same ones)."""
     return _Pair(a, b).features()
+
+
+def _term_bucket(term: str, buckets: int) -> int:
+    return zlib.crc32(term.encode()) % buckets
 
 
 def _words(text: str) -> list[str]:
@@ -429,6 +459,25 @@ class _Pair:
         else:
             features.update({f"long*{name}": 0.0 for name in list(features)})
         return features
+
+    def terms(self, idf_cover_a: float) -> set[str]:
+        """The words a long text's stance may turn on, for the learned word weights: the short
+        text's words, and those the focus sentences lack; the words of the focus sentences and
+        of the closest sentence that the short text lacks, also marked with how much of the
+        short text the other covers (``idf_cover_a``): "hoax" in a body that matches the
+        headline is no "hoax" in one about something else. None for two short texts: in
+        cross-validation, word weights for them lost more than they gained."""
+        if not self.long:
+            return set()
+        overlap = "h" if idf_cover_a >= 0.5 else "m" if idf_cover_a >= 0.2 else "l"
+        short = set(self.a.words) - _TERM_SKIP
+        found = {f"La:{word}" for word in short}
+        found.update(f"Lao:{word}" for word in short - set(self.b.words))
+        for prefix, side in (("Lbo", self.b), ("Lbest", self.best)):
+            for word in set(side.words) - _TERM_SKIP - short:
+                found.add(f"{prefix}:{word}")
+                found.add(f"{prefix}{overlap}:{word}")
+        return found
 
     def weighted_features(self) -> dict[str, float]:
         """Overlap weighted by how rare each word is, and the cue words of the one sentence
