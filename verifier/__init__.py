@@ -12,26 +12,45 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
 
+from verifier.cache import Cache
 from verifier.compare import Extraction, compare, extract
-from verifier.errors import InputError, VerifierError
+from verifier.errors import ConfigError, InputError, ModelError, VerifierError
 from verifier.facts import find_facts
 from verifier.ingest import load_article, load_articles
-from verifier.models import Article, Claim, Difference, Fact, Finding, Origin, Quote, Report
+from verifier.models import (
+    Article,
+    Claim,
+    Difference,
+    Event,
+    Fact,
+    Finding,
+    Origin,
+    Quote,
+    Report,
+    Side,
+)
 from verifier.quotes import find_quotes
 from verifier.relate import Judgement, relate, relate_lines
+from verifier.settings import ModelSettings
 
 __all__ = [
     "Article",
+    "Cache",
     "Claim",
+    "ConfigError",
     "Difference",
+    "Event",
     "Extraction",
     "Fact",
     "Finding",
     "InputError",
     "Judgement",
+    "ModelError",
+    "ModelSettings",
     "Origin",
     "Quote",
     "Report",
+    "Side",
     "VerifierError",
     "__version__",
     "compare",
