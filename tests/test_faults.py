@@ -80,10 +80,8 @@ def test_429_for_ever_is_one_line_after_the_retries(
         capsys, fake_server, seed_paths[0], "--retries", "1", "--no-cache", "-o", str(out)
     )
     assert code == 4
-    assert (
-        err
-        == f"verifier: error: model endpoint {fake_server.base_url}: rate limited (HTTP 429) after 1 retries\n"
-    )
+    endpoint = f"model endpoint {fake_server.base_url}"
+    assert err == f"verifier: error: {endpoint}: rate limited (HTTP 429) after 1 retries\n"
     assert fake_server.requests == 2
     assert out.read_text() == "the old report"
     assert SECRET not in printed + err
