@@ -196,6 +196,11 @@ class Finding(_Model):
         default_factory=list, description="The points on which the members differ."
     )
     event: str | None = Field(default=None, description="The id of the event it belongs to.")
+    verdict: Verdict | None = Field(
+        default=None,
+        description="A model's judgement of the members, when a model was configured. The "
+        "relation above stays the text's own; the verdict stands beside it.",
+    )
     independent_sources: int | None = Field(
         default=None,
         description="How many independent sources stand behind the members, once credits and "
@@ -231,6 +236,23 @@ class Difference(_Model):
     left: Side
     right: Side
     note: str | None = Field(default=None, description="One sentence for a person.")
+
+
+class Verdict(_Model):
+    """A model's judgement of statements lined up across articles, checked against their words.
+
+    The model must cite the words each side's judgement rests on; a verdict whose citations
+    are not in the statements is kept with ``grounded`` false and the reason.
+    """
+
+    relation: Literal["agree", "conflict", "partial", "unrelated"]
+    slot: str | None = Field(default=None, description="What differs: actor, number, date, ...")
+    reason: str = Field(description="The model's short reason.")
+    cited: list[str] = Field(default_factory=list, description="The words the model cited.")
+    grounded: bool = True
+    problem: str | None = Field(default=None, description="Why it is not grounded.")
+    by: str = Field(description="The model id.")
+    prompt: str = Field(description="The prompt version.")
 
 
 class Event(_Model):
