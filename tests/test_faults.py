@@ -35,6 +35,8 @@ def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("VERIFIER_API_KEY", SECRET)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    # These faults are in the claims calls; judging is tested in test_judge_model.py.
+    monkeypatch.setenv("VERIFIER_JUDGE", "false")
 
 
 def run(capsys: pytest.CaptureFixture[str], server: FakeOpenAI, *args: str) -> tuple[int, str, str]:

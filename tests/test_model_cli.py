@@ -44,7 +44,7 @@ def test_replay_reruns_the_seed_report_offline(
     assert code == 0, err
     report = Report.model_validate_json(out)
     assert report.model == "SmolLM2-135M-Instruct.Q4_1"
-    assert report.prompts == {"claims": "claims.v1"}
+    assert report.prompts == {"claims": "claims.v1", "judge": "judge.v1"}
     model_claims = [c for c in report.claims if c.by == report.model]
     assert model_claims
     for claim in model_claims:
@@ -73,6 +73,7 @@ def test_unverified_model_claims_are_shown_as_such(
     assert code == 0
     assert "## Claims from SmolLM2-135M-Instruct.Q4\\_1 (prompt claims.v1)" in out
     assert "UNVERIFIED: " in out and "its sentence is not in the article" in out
+    assert "*UNVERIFIED model verdict (SmolLM2-135M-Instruct.Q4\\_1, judge.v1): " in out
 
 
 def test_ungrounded_gate(capsys: pytest.CaptureFixture[str], seed_paths: list[str]) -> None:

@@ -28,6 +28,7 @@ from verifier.models import (
     Quote,
     Report,
     Side,
+    Verdict,
 )
 from verifier.quotes import find_quotes
 from verifier.relate import Judgement, relate, relate_lines
@@ -51,6 +52,7 @@ __all__ = [
     "Quote",
     "Report",
     "Side",
+    "Verdict",
     "VerifierError",
     "__version__",
     "compare",

@@ -127,6 +127,16 @@ def _model_options(command: _Command) -> _Command:
             help="How the answer's shape is asked for (json_schema, or tools for OpenAI).",
         ),
         click.option(
+            "--judge/--no-judge",
+            default=None,
+            help="Ask the model to judge the findings lined up across articles (on).",
+        ),
+        click.option(
+            "--judge-batch",
+            type=click.IntRange(1, 16),
+            help="Findings judged in one request (4).",
+        ),
+        click.option(
             "--cache",
             type=click.Path(dir_okay=False, path_type=Path),
             help="SQLite cache of model answers (~/.cache/verifier/cache.sqlite).",
@@ -156,7 +166,7 @@ def _model_options(command: _Command) -> _Command:
     type=click.Choice(GATES),
     multiple=True,
     help="Exit with code 5 when the report holds such a finding (repeatable): a conflict, "
-    "something only one outlet says, or a model statement the text does not support.",
+    "something only one outlet says, or a model claim or verdict the text does not support.",
 )
 @_model_options
 def compare_command(
@@ -282,8 +292,10 @@ def schema_command() -> None:
 def gate_tripped(report: Report, gate: str) -> bool:
     """Whether the report holds a finding of the kind ``--fail-on`` names."""
     if gate == "ungrounded":
-        items = [*report.quotes, *report.claims]
-        return any(not getattr(item, "grounded", True) for item in items)
+        return any(not claim.grounded for claim in report.claims) or any(
+            finding.verdict is not None and not finding.verdict.grounded
+            for finding in report.findings
+        )
     return any(finding.relation == gate for finding in report.findings)
 
 

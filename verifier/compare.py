@@ -75,7 +75,9 @@ def compare(
     alone. One article gives its quotes, facts and claims and nothing to compare.
 
     With ``model`` configured, a model adds atomic claims to each article, each checked
-    against the text (``grounded``); answers are kept in ``cache`` when one is given.
+    against the text (``grounded``), and (``model.judge``) a verdict beside each finding that
+    lines up quotes or statements, its citations checked against their words; answers are
+    kept in ``cache`` when one is given.
     ``progress`` is called with an article each time a stage is done with it.
     """
     extractions = []
@@ -110,7 +112,7 @@ def compare(
     for number, finding in enumerate(findings):
         finding.id = f"F{number}"
     provenance = _provenance(model) if model is not None and model.configured else {}
-    return Report(
+    report = Report(
         version=__version__,
         **provenance,
         articles=list(articles),
@@ -121,6 +123,9 @@ def compare(
         events=events,
         findings=findings,
     )
+    if model is not None and model.configured and model.judge:
+        _judge(report, model, cache)
+    return report
 
 
 def _model_claims(
@@ -148,6 +153,13 @@ def _model_claims(
     ]
 
 
+def _judge(report: Report, settings: ModelSettings, cache: Cache | None) -> None:
+    """Set a model's verdict beside the text's own relation on each lined-up finding."""
+    verdicts = _model_path().judge_findings(report, settings, cache=cache)
+    for finding in report.findings:
+        finding.verdict = verdicts.get(finding.id)
+
+
 def _model_path() -> ModuleType:
     try:
         from verifier import llm
@@ -165,7 +177,8 @@ def _provenance(settings: ModelSettings) -> dict[str, Any]:
     llm = _model_path()
     return {
         "model": settings.model_id,
-        "prompts": {"claims": llm.CLAIMS_PROMPT},
+        "prompts": {"claims": llm.CLAIMS_PROMPT}
+        | ({"judge": llm.JUDGE_PROMPT} if settings.judge else {}),
         "settings": {
             "endpoint": settings.endpoint,
             "mode": settings.instructor_mode,
@@ -175,6 +188,7 @@ def _provenance(settings: ModelSettings) -> dict[str, Any]:
             "concurrency": settings.concurrency,
             "char_budget": settings.char_budget,
             "max_tokens": settings.max_tokens,
+            "judge_batch": settings.judge_batch if settings.judge else None,
         },
     }
 

@@ -7,8 +7,14 @@ that the sentence and any quote really occur in it; instructor re-asks with the 
 bounded number of times. A claim still unsupported after that is kept with ``grounded=False``
 and the reason: never silently dropped, never presented as fact.
 
+The model is also asked to judge the findings the text lined up across articles, several
+findings per request: how their versions relate and the words each judgement rests on. A
+verdict whose cited words are not in the finding's members is re-asked, then kept with
+``grounded=False`` and the problem; it stands beside the text's own relation, never over it.
+
     settings = ModelSettings(model="SmolLM2-135M-Instruct.Q4_1", base_url="http://127.0.0.1:8080/v1")
     found = extract_claims(article, settings, cache=Cache())
+    verdicts = judge_findings(report, settings, cache=Cache())
 """
 
 from __future__ import annotations
@@ -22,16 +28,25 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from verifier.cache import Cache, cache_key
 from verifier.errors import ConfigError, ModelError
-from verifier.models import Article, Claim
+from verifier.models import Article, Claim, Finding, Quote, Report, Verdict
 from verifier.settings import ModelSettings
 from verifier.text import Span, paragraphs, sentences
 
@@ -40,12 +55,16 @@ logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 __all__ = [
     "CLAIMS_PROMPT",
+    "JUDGE_PROMPT",
     "ClaimKind",
+    "JudgedRelation",
+    "JudgedSlot",
     "ModelClaim",
     "Prompt",
     "Usage",
     "extract_claims",
     "extract_claims_many",
+    "judge_findings",
     "load_prompt",
     "locate",
     "make_client",
@@ -338,7 +357,7 @@ def extract_claims(
         answer = cache.get(key) if cache is not None else None
         if answer is None:
             client = client or make_client(settings, usage)
-            answer = _ask(client, settings, model_id, message, part)
+            answer = _ask(client, settings, model_id, message, _Answer, {"text": part})
             if cache is not None:
                 cache.put(key, answer)
         drafts = _Answer.model_validate_json(answer).claims
@@ -361,16 +380,21 @@ def extract_claims_many(
 
 
 def _ask(
-    client: instructor.Instructor, settings: ModelSettings, model: str, message: str, part: str
+    client: instructor.Instructor,
+    settings: ModelSettings,
+    model: str,
+    message: str,
+    shape: type[BaseModel],
+    context: dict[str, Any],
 ) -> str:
-    """The model's answer as JSON of ``_Answer``: validated, or after the re-asks the last one
-    that has the right shape (its grounding is judged by ``_check``)."""
+    """The model's answer as JSON of ``shape``: validated against ``context``, or after the
+    re-asks the last one that has the right shape (its grounding is judged by the caller)."""
     try:
         answer, _ = client.chat.completions.create_with_completion(
             model=model,
             messages=[{"role": "user", "content": message}],
-            response_model=_Answer,
-            context={"text": part},
+            response_model=shape,
+            context=context,
             max_retries=settings.reasks,
             max_tokens=settings.max_tokens,
             temperature=_TEMPERATURE,
@@ -381,7 +405,7 @@ def _ask(
         failure = _endpoint_failure(error, settings)
         if failure is not None:
             raise failure from error
-        return _last_answer(error, settings)
+        return _last_answer(error, settings, shape)
     except IncompleteOutputException as error:
         raise _one_line(
             settings, f"the answer was cut off at max_tokens={settings.max_tokens}"
@@ -390,10 +414,12 @@ def _ask(
         raise _endpoint_failure(error, settings) or _one_line(settings, str(error)) from error
 
 
-def _last_answer(error: InstructorRetryException, settings: ModelSettings) -> str:
+def _last_answer(
+    error: InstructorRetryException, settings: ModelSettings, shape: type[BaseModel]
+) -> str:
     raw = _completion_text(error.last_completion)
     try:
-        return _Answer.model_validate_json(raw).model_dump_json()
+        return shape.model_validate_json(raw).model_dump_json()
     except ValidationError as invalid:
         first = invalid.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "answer"
@@ -499,6 +525,239 @@ def _check(
         by=model,
         prompt=prompt,
     )
+
+
+# Judging the findings the text lined up: several findings per request, each verdict checked
+# against the words of the finding's members.
+
+JUDGE_PROMPT = "judge.v1"
+JudgedRelation = Literal["agree", "conflict", "partial", "unrelated"]
+JudgedSlot = Literal["actor", "action", "object", "time", "place", "quantity", "speaker", "wording"]
+_JUDGED = frozenset({"agree", "conflict"})
+
+
+class _DraftVerdict(BaseModel):
+    finding: int = Field(ge=1, description="The number of the finding judged, as in [1].")
+    relation: JudgedRelation = Field(
+        description="agree, conflict, partial or unrelated, as defined above."
+    )
+    slot: JudgedSlot | None = Field(
+        default=None,
+        description="What differs between the versions: actor, action, object, time, place, "
+        "quantity, speaker or wording; null when nothing differs.",
+    )
+    reason: str = Field(
+        min_length=1, max_length=300, description="One short sentence: why they relate so."
+    )
+    cited: list[Annotated[str, Field(max_length=300)]] = Field(
+        max_length=6,
+        description="The words the judgement rests on, copied exactly from the versions: "
+        "a few words from each version.",
+    )
+
+    @field_validator("finding")
+    @classmethod
+    def _finding_exists(cls, value: int, info: ValidationInfo) -> int:
+        members = _context_members(info)
+        if members is not None and value not in members:
+            numbers = ", ".join(f"[{n}]" for n in sorted(members))
+            raise ValueError(f"there is no finding [{value}]; judge the findings {numbers}")
+        return value
+
+    @model_validator(mode="after")
+    def _cited_in_versions(self, info: ValidationInfo) -> _DraftVerdict:
+        members = _context_members(info)
+        if members is not None:
+            problem = _citation_problem(self.cited, members[self.finding])
+            if problem is not None:
+                raise ValueError(
+                    f"finding [{self.finding}]: {problem}; copy the words from its versions "
+                    "exactly, character for character"
+                )
+        return self
+
+
+class _Judgement(BaseModel):
+    verdicts: list[_DraftVerdict] = Field(description="One verdict for each finding, in order.")
+
+    @model_validator(mode="after")
+    def _one_verdict_each(self, info: ValidationInfo) -> _Judgement:
+        members = _context_members(info)
+        if members is not None:
+            judged = [v.finding for v in self.verdicts]
+            twice = sorted({n for n in judged if judged.count(n) > 1})
+            missing = sorted(set(members) - set(judged))
+            if twice or missing:
+                raise ValueError(
+                    "give exactly one verdict for each finding"
+                    + "".join(f"; [{n}] is judged more than once" for n in twice)
+                    + "".join(f"; [{n}] has no verdict" for n in missing)
+                )
+        return self
+
+
+def _judgement_shape(count: int) -> type[_Judgement]:
+    """The answer's shape for ``count`` findings: a server that enforces the schema then
+    holds the model to exactly that many verdicts."""
+    return create_model(
+        "Judgement",
+        __base__=_Judgement,
+        verdicts=(
+            list[_DraftVerdict],
+            Field(
+                min_length=count,
+                max_length=count,
+                description="One verdict for each finding, in order.",
+            ),
+        ),
+    )
+
+
+def _describe_verdict() -> str:
+    return "\n".join(
+        f"- {name}: {info.description}" for name, info in _DraftVerdict.model_fields.items()
+    )
+
+
+def _context_members(info: ValidationInfo) -> dict[int, list[str]] | None:
+    context = info.context
+    members = context.get("members") if isinstance(context, dict) else None
+    return members if isinstance(members, dict) else None
+
+
+def _citation_problem(cited: Sequence[str], texts: Sequence[str]) -> str | None:
+    """Why ``cited`` does not stand in ``texts``, or None when every citation does."""
+    if not cited:
+        return "it cites no words"
+    missing = [c for c in cited if not any(locate(c, text) for text in texts)]
+    if missing:
+        return "cited words not in the statements: " + ", ".join(
+            f'"{_clip(c, 80)}"' for c in missing
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """One finding as the model is shown it: its versions, and the words it may cite."""
+
+    finding: str
+    shown: str
+    texts: list[str]
+
+
+def judge_findings(
+    report: Report,
+    settings: ModelSettings,
+    *,
+    cache: Cache | None = None,
+    usage: Usage | None = None,
+) -> dict[str, Verdict]:
+    """A model's verdict on each finding of ``report`` that lines up quotes or statements
+    across articles (``agree`` or ``conflict``), by finding id.
+
+    Findings are asked about several at a time (at most ``judge_batch`` findings and
+    ``char_budget`` characters of their words per request, ``concurrency`` requests at once).
+    Each verdict must cite words that stand in its finding's members; one that does not is
+    re-asked, then kept with ``grounded`` false and the problem. A finding the model gave no
+    readable verdict for is left out. An answer in ``cache`` is used instead of a call.
+    """
+    quotes = {quote.id: quote for quote in report.quotes}
+    claims = {claim.id: claim for claim in report.claims}
+    sources = {article.id: article.source for article in report.articles}
+    judged = [
+        _shown(finding, quotes, claims, sources)
+        for finding in report.findings
+        if finding.relation in _JUDGED
+    ]
+    batches = _batches(judged, settings.judge_batch, settings.char_budget)
+    with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
+        answered = pool.map(lambda batch: _judge_batch(batch, settings, cache, usage), batches)
+        return {finding: verdict for found in answered for finding, verdict in found.items()}
+
+
+def _shown(
+    finding: Finding, quotes: dict[str, Quote], claims: dict[str, Claim], sources: dict[str, str]
+) -> _Judged:
+    """A finding's versions labelled A, B, ...; a quote's speaker may be cited with its words."""
+    lines = [f"Versions of a {finding.kind}:"]
+    texts: list[str] = []
+    for label, member in zip(string.ascii_uppercase, finding.members, strict=False):
+        if member in quotes:
+            quote = quotes[member]
+            said = f", said by {quote.speaker}" if quote.speaker else ""
+            lines.append(f'  {label} ({sources[quote.article]}{said}): "{quote.text}"')
+            texts.extend(t for t in (quote.text, quote.speaker) if t)
+        else:
+            claim = claims[member]
+            lines.append(f"  {label} ({sources[claim.article]}): {claim.text}")
+            texts.append(claim.text)
+    return _Judged(finding=finding.id, shown="\n".join(lines), texts=texts)
+
+
+def _batches(judged: list[_Judged], size: int, budget: int) -> list[list[_Judged]]:
+    """Consecutive batches of at most ``size`` findings and ``budget`` characters; a finding
+    longer than the budget is a batch of its own."""
+    batches: list[list[_Judged]] = []
+    used = 0
+    for item in judged:
+        if batches and len(batches[-1]) < size and used + len(item.shown) <= budget:
+            batches[-1].append(item)
+            used += len(item.shown)
+        else:
+            batches.append([item])
+            used = len(item.shown)
+    return batches
+
+
+def _judge_batch(
+    batch: list[_Judged], settings: ModelSettings, cache: Cache | None, usage: Usage | None
+) -> dict[str, Verdict]:
+    """One request about ``batch`` (or its cached answer), each verdict checked against the
+    words of its finding."""
+    prompt = load_prompt(JUDGE_PROMPT)
+    model_id = _model_id(settings)
+    shape = _judgement_shape(len(batch))
+    shown = "\n\n".join(f"[{n}] {item.shown}" for n, item in enumerate(batch, 1))
+    key = cache_key(
+        text=shown,
+        model=model_id,
+        prompt=prompt.name,
+        prompt_digest=prompt.digest,
+        schema=shape.model_json_schema(),
+        mode=settings.instructor_mode,
+        max_tokens=settings.max_tokens,
+        reasks=settings.reasks,
+        temperature=_TEMPERATURE,
+        seed=_SEED,
+    )
+    answer = cache.get(key) if cache is not None else None
+    if answer is None:
+        message = prompt.render(count=str(len(batch)), fields=_describe_verdict(), findings=shown)
+        members = {n: item.texts for n, item in enumerate(batch, 1)}
+        client = make_client(settings, usage)
+        answer = _ask(client, settings, model_id, message, shape, {"members": members})
+        if cache is not None:
+            cache.put(key, answer)
+    verdicts: dict[str, Verdict] = {}
+    for draft in shape.model_validate_json(answer).verdicts:
+        if not 1 <= draft.finding <= len(batch):
+            continue  # about no finding that was asked about: nothing to attach it to
+        item = batch[draft.finding - 1]
+        if item.finding in verdicts:
+            continue  # the first verdict on a finding stands
+        problem = _citation_problem(draft.cited, item.texts)
+        verdicts[item.finding] = Verdict(
+            relation=draft.relation,
+            slot=draft.slot,
+            reason=draft.reason,
+            cited=draft.cited,
+            grounded=problem is None,
+            problem=problem,
+            by=model_id,
+            prompt=prompt.name,
+        )
+    return verdicts
 
 
 # Where words occur in a text, and how a long text is split.

@@ -340,7 +340,27 @@ def _md_finding(index: _Index, finding: Finding) -> list[str]:
         if finding.kind == "quote"
         else _md_fact_finding(index, finding)
     )
-    return [f"### {_summary(finding)}", "", _md(finding.explanation), "", *body]
+    verdict = _verdict_line(finding, _md)
+    extra = [f"*{verdict}*", ""] if verdict else []
+    return [f"### {_summary(finding)}", "", _md(finding.explanation), "", *body, *extra]
+
+
+def _verdict_line(finding: Finding, escape: _Escape) -> str | None:
+    """A model's judgement of a finding: checked, or plainly unverified with the problem."""
+    verdict = finding.verdict
+    if verdict is None:
+        return None
+    if not verdict.grounded:
+        return (
+            f"UNVERIFIED model verdict ({escape(verdict.by)}, {verdict.prompt}): "
+            f"{verdict.relation}: {escape(verdict.problem or 'not checked against the text')}"
+        )
+    slot = f" ({verdict.slot})" if verdict.slot else ""
+    cites = "; ".join(f'"{escape(_shorten(words, 80))}"' for words in verdict.cited)
+    return (
+        f"Model ({escape(verdict.by)}, {verdict.prompt}): {verdict.relation}{slot}: "
+        f"{escape(verdict.reason)}; cites {cites}"
+    )
 
 
 def _md_findings(index: _Index) -> list[str]:
@@ -374,8 +394,7 @@ def _model_claims(report: Report) -> list[Claim]:
 
 
 def _model_heading(report: Report) -> str:
-    prompts = ", ".join(report.prompts.values())
-    return f"Claims from {report.model} (prompt {prompts})"
+    return f"Claims from {report.model} (prompt {report.prompts.get('claims')})"
 
 
 def _model_claim_line(index: _Index, claim: Claim, escape: _Escape) -> str:
@@ -478,8 +497,13 @@ def _tty_finding(index: _Index, finding: Finding, plain: bool) -> Panel:
         else _tty_fact_finding(index, finding)
     )
     style = _RELATION_STYLE[finding.relation]
+    verdict = _verdict_line(finding, _verbatim)
+    parts: list[RenderableType] = [Text(_one_line(finding.explanation)), body]
+    if verdict:
+        grounded = finding.verdict is not None and finding.verdict.grounded
+        parts.append(Text(verdict, style="italic" if grounded else _DIFFERS_STYLE))
     return Panel(
-        Group(Text(_one_line(finding.explanation)), body),
+        Group(*parts),
         title=Text(_summary(finding), style=f"bold {style}"),
         title_align="left",
         border_style=style,

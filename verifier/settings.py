@@ -6,7 +6,7 @@ flags). An OpenAI endpoint, a llama.cpp server, vLLM or Ollama differ only in th
     VERIFIER_API_KEY      key (else OPENAI_API_KEY); needed only for api.openai.com
     VERIFIER_GGUF         a GGUF file to serve locally with llama.cpp (the `local` extra)
     VERIFIER_TIMEOUT, VERIFIER_MAX_RETRIES, VERIFIER_REASKS, VERIFIER_CONCURRENCY, VERIFIER_MODE,
-    VERIFIER_CHAR_BUDGET, VERIFIER_MAX_TOKENS
+    VERIFIER_CHAR_BUDGET, VERIFIER_MAX_TOKENS, VERIFIER_JUDGE, VERIFIER_JUDGE_BATCH
 """
 
 from __future__ import annotations
@@ -68,6 +68,18 @@ class ModelSettings(BaseSettings):
         "at paragraph breaks (SmolLM2 has an 8k-token context).",
     )
     max_tokens: int = Field(default=2048, ge=64, description="Most tokens in one answer.")
+    judge: bool = Field(
+        default=True,
+        description="Also ask the model to judge the quotes and statements the text lined up "
+        "across articles.",
+    )
+    judge_batch: int = Field(
+        default=4,
+        ge=1,
+        le=16,
+        description="Most findings judged in one request (and at most `char_budget` "
+        "characters of their words).",
+    )
 
     @property
     def configured(self) -> bool:
