@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -233,3 +234,17 @@ def test_verbose_says_what_was_found_and_quiet_says_nothing(
     assert re.search(r"2 articles, \d+ quotes, .* findings: \d+ conflict", err)
     code, _, err = run(capsys, "compare", *seed_paths, "-f", "json", "--quiet")
     assert code == 0 and err == ""
+
+
+def test_html_report_is_written_whole(
+    capsys: pytest.CaptureFixture[str], seed_paths: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    code, _, err = run(capsys, "compare", *seed_paths, "--format", "html", "--out", str(out))
+    assert code == 0, err
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "have her back" in page
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask  # the mode any new file gets here

@@ -16,6 +16,7 @@ from verifier.cache import Cache
 from verifier.compare import Extraction, compare, extract
 from verifier.errors import ConfigError, InputError, ModelError, VerifierError
 from verifier.facts import find_facts
+from verifier.html import render_html
 from verifier.ingest import load_article, load_articles
 from verifier.models import (
     Article,
@@ -32,6 +33,7 @@ from verifier.models import (
 )
 from verifier.quotes import find_quotes
 from verifier.relate import Judgement, relate, relate_lines
+from verifier.render import render_markdown, render_terminal, render_text
 from verifier.settings import ModelSettings
 
 __all__ = [
@@ -63,4 +65,8 @@ __all__ = [
     "load_articles",
     "relate",
     "relate_lines",
+    "render_html",
+    "render_markdown",
+    "render_terminal",
+    "render_text",
 ]

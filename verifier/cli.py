@@ -28,6 +28,7 @@ from verifier import __version__
 from verifier.cache import Cache
 from verifier.compare import compare
 from verifier.errors import ConfigError, InputError, VerifierError
+from verifier.html import render_html
 from verifier.ingest import load_articles
 from verifier.models import Article, Report
 from verifier.quotes import find_quotes
@@ -36,7 +37,7 @@ from verifier.render import render_markdown, render_terminal, render_text
 from verifier.session import model_session, settings_from_cassette
 from verifier.settings import ModelSettings
 
-FORMATS = ("text", "markdown", "json")
+FORMATS = ("text", "markdown", "json", "html")
 GATES = ("conflict", "unique", "ungrounded")
 GATE_EXIT_CODE = 5
 _Command = TypeVar("_Command", bound=Callable[..., Any])
@@ -74,7 +75,8 @@ def _report_options(command: _Command) -> _Command:
         type=click.Choice(FORMATS),
         default="text",
         show_default=True,
-        help="text for a person, markdown for a document, json for a program.",
+        help="text for a person, markdown for a document, html for a page to read and click "
+        "through (self-contained), json for a program.",
     )(command)
     return click.argument("articles", nargs=-1, required=True)(command)
 
@@ -320,6 +322,8 @@ def _emit(report: Report, output_format: str, out: Path | None) -> None:
         _write(report.model_dump_json(indent=2) + "\n", out)
     elif output_format == "markdown":
         _write(render_markdown(report), out)
+    elif output_format == "html":
+        _write(render_html(report), out)
     elif out is None and sys.stdout.isatty():
         render_terminal(report, Console())
     else:
@@ -337,11 +341,19 @@ def _write(content: str, out: Path | None) -> None:
         descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{out.name}.")
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(content)
+        # mkstemp makes the file private; the report gets the mode a new file would get.
+        os.chmod(temporary, out.stat().st_mode if out.exists() else 0o666 & ~_umask())
         os.replace(temporary, out)
     except OSError as error:
         raise _Failure(
             VerifierError(f"{out}: cannot write the report ({error.strerror})")
         ) from error
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def main(argv: Sequence[str] | None = None) -> int:
