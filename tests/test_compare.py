@@ -106,3 +106,16 @@ def test_same_speaker() -> None:
     assert same_speaker("George Glass", "Glass") is True
     assert same_speaker("Sanae Takaichi", "Japan's Ministry of Foreign Affairs") is False
     assert same_speaker(None, "Glass") is None
+
+
+def test_regrettable_differences_point_at_both_sides(report: Report) -> None:
+    finding = quote_finding(report, "regrettable")
+    slots = {d.slot: d for d in finding.differences}
+    assert set(slots) == {"wording", "speaker"}
+    assert {slots["wording"].left.text, slots["wording"].right.text} == {
+        "extremely regrettable",
+        "deeply regrettable",
+    }
+    for difference in finding.differences:
+        for side in (difference.left, difference.right):
+            assert report.article(side.article).text[side.start : side.end] == side.text

@@ -22,7 +22,19 @@ from verifier.align import STOPWORDS, Groups, content_words, statement_findings,
 from verifier.cache import Cache
 from verifier.errors import ConfigError
 from verifier.facts import find_facts
-from verifier.models import Article, Claim, Event, Fact, Fidelity, Finding, Origin, Quote, Report
+from verifier.models import (
+    Article,
+    Claim,
+    Difference,
+    Event,
+    Fact,
+    Fidelity,
+    Finding,
+    Origin,
+    Quote,
+    Report,
+    Side,
+)
 from verifier.origin import find_origins, independent_sources
 from verifier.quotes import find_quotes, reports_speech
 from verifier.settings import ModelSettings
@@ -318,6 +330,54 @@ def _shared_quote(group: list[Quote], relations: set[Fidelity], sources: dict[st
         explanation=text,
         fidelity=fidelity,
         speakers_differ=differ,
+        differences=_quote_differences(group, wording=fidelity == "variant", speakers=differ),
+    )
+
+
+def _quote_differences(group: list[Quote], *, wording: bool, speakers: bool) -> list[Difference]:
+    """The versions of one quote, side by side, where the wording or the speaker differs: the
+    first version of each other outlet against the first version of the first outlet."""
+    first = group[0]
+    found: list[Difference] = []
+    for other in group[1:]:
+        if other.article == first.article:
+            continue
+        if wording and quote_relation(first.text, other.text) == "variant":
+            found.append(
+                Difference(
+                    slot="wording",
+                    left=_quote_side(first),
+                    right=_quote_side(other),
+                    note=f'"{_clip(first.text, 60)}" against "{_clip(other.text, 60)}".',
+                )
+            )
+        if speakers and same_speaker(first.speaker, other.speaker) is False:
+            found.append(
+                Difference(
+                    slot="speaker",
+                    left=_speaker_side(first),
+                    right=_speaker_side(other),
+                    note=f"{first.speaker} against {other.speaker}.",
+                )
+            )
+    return found
+
+
+def _quote_side(quote: Quote) -> Side:
+    return Side(
+        article=quote.article, text=quote.text, start=quote.start, end=quote.end, item=quote.id
+    )
+
+
+def _speaker_side(quote: Quote) -> Side:
+    assert quote.speaker is not None and quote.speaker_start is not None
+    assert quote.speaker_end is not None
+    return Side(
+        article=quote.article,
+        text=quote.speaker,
+        start=quote.speaker_start,
+        end=quote.speaker_end,
+        item=quote.id,
     )
 
 
