@@ -332,7 +332,6 @@ def extract_claims(
     """
     prompt = load_prompt(CLAIMS_PROMPT)
     model_id = _model_id(settings)
-    client: instructor.Instructor | None = None
     found: list[ModelClaim] = []
     for start, end in split_text(article.text, article.body_start, settings.char_budget):
         part = article.text[start:end]
@@ -342,27 +341,46 @@ def extract_claims(
             source=article.source,
             fields=_describe_fields(),
         )
-        key = cache_key(
-            text=part,
-            model=model_id,
-            prompt=prompt.name,
-            prompt_digest=prompt.digest,
-            schema=_Answer.model_json_schema(),
-            mode=settings.instructor_mode,
-            max_tokens=settings.max_tokens,
-            reasks=settings.reasks,
-            temperature=_TEMPERATURE,
-            seed=_SEED,
+        answer = _cached_answer(
+            settings, prompt, _Answer, part, message, {"text": part}, cache, usage
         )
-        answer = cache.get(key) if cache is not None else None
-        if answer is None:
-            client = client or make_client(settings, usage)
-            answer = _ask(client, settings, model_id, message, _Answer, {"text": part})
-            if cache is not None:
-                cache.put(key, answer)
         drafts = _Answer.model_validate_json(answer).claims
         found.extend(_check(draft, article, start, part, model_id, prompt.name) for draft in drafts)
     return found
+
+
+def _cached_answer(
+    settings: ModelSettings,
+    prompt: Prompt,
+    shape: type[BaseModel],
+    asked: str,
+    message: str,
+    context: dict[str, Any],
+    cache: Cache | None,
+    usage: Usage | None,
+) -> str:
+    """The model's answer (JSON of ``shape``) to ``message``, which asks about ``asked``: from
+    ``cache`` when it holds one for the same text, model, prompt and settings."""
+    model_id = _model_id(settings)
+    key = cache_key(
+        text=asked,
+        model=model_id,
+        prompt=prompt.name,
+        prompt_digest=prompt.digest,
+        schema=shape.model_json_schema(),
+        mode=settings.instructor_mode,
+        max_tokens=settings.max_tokens,
+        reasks=settings.reasks,
+        temperature=_TEMPERATURE,
+        seed=_SEED,
+    )
+    answer = cache.get(key) if cache is not None else None
+    if answer is None:
+        client = make_client(settings, usage)
+        answer = _ask(client, settings, model_id, message, shape, context)
+        if cache is not None:
+            cache.put(key, answer)
+    return answer
 
 
 def extract_claims_many(
@@ -719,26 +737,11 @@ def _judge_batch(
     model_id = _model_id(settings)
     shape = _judgement_shape(len(batch))
     shown = "\n\n".join(f"[{n}] {item.shown}" for n, item in enumerate(batch, 1))
-    key = cache_key(
-        text=shown,
-        model=model_id,
-        prompt=prompt.name,
-        prompt_digest=prompt.digest,
-        schema=shape.model_json_schema(),
-        mode=settings.instructor_mode,
-        max_tokens=settings.max_tokens,
-        reasks=settings.reasks,
-        temperature=_TEMPERATURE,
-        seed=_SEED,
+    message = prompt.render(count=str(len(batch)), fields=_describe_verdict(), findings=shown)
+    members = {n: item.texts for n, item in enumerate(batch, 1)}
+    answer = _cached_answer(
+        settings, prompt, shape, shown, message, {"members": members}, cache, usage
     )
-    answer = cache.get(key) if cache is not None else None
-    if answer is None:
-        message = prompt.render(count=str(len(batch)), fields=_describe_verdict(), findings=shown)
-        members = {n: item.texts for n, item in enumerate(batch, 1)}
-        client = make_client(settings, usage)
-        answer = _ask(client, settings, model_id, message, shape, {"members": members})
-        if cache is not None:
-            cache.put(key, answer)
     verdicts: dict[str, Verdict] = {}
     for draft in shape.model_validate_json(answer).verdicts:
         if not 1 <= draft.finding <= len(batch):
