@@ -3,6 +3,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +16,15 @@ from verifier import Article, load_article
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(autouse=True)
+def _no_model_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the machine's model settings or writes to the user's cache."""
+    for name in list(os.environ):
+        if name.startswith(("VERIFIER_", "OPENAI_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
 
 
 @pytest.fixture(scope="session")

@@ -30,11 +30,8 @@ GROUNDED = {
 
 
 @pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("VERIFIER_MODEL", "VERIFIER_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
+def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VERIFIER_API_KEY", SECRET)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     # These faults are in the claims calls; judging is tested in test_judge_model.py.
     monkeypatch.setenv("VERIFIER_JUDGE", "false")
 

@@ -28,12 +28,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 
 @pytest.fixture
-def reports(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> tuple[Report, Report]:
-    for name in ("VERIFIER_MODEL", "VERIFIER_BASE_URL", "OPENAI_BASE_URL", "VERIFIER_GGUF"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+def reports(capsys: pytest.CaptureFixture[str]) -> tuple[Report, Report]:
     without = Report.model_validate_json(run(capsys))
     with_model = Report.model_validate_json(run(capsys, "--replay", str(CASSETTE)))
     return without, with_model

@@ -34,23 +34,6 @@ Verdicts = Callable[[list[tuple[int, str]]], list[dict[str, Any]]]
 """Hand-written verdicts for the findings of one request, given as (number, versions)."""
 
 
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in (
-        "VERIFIER_MODEL",
-        "VERIFIER_BASE_URL",
-        "OPENAI_BASE_URL",
-        "VERIFIER_API_KEY",
-        "OPENAI_API_KEY",
-        "VERIFIER_GGUF",
-        "VERIFIER_JUDGE",
-        "VERIFIER_JUDGE_BATCH",
-        "VERIFIER_CHAR_BUDGET",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-
-
 def fake_judge(verdicts: list[dict[str, Any]]) -> dict[str, Any]:
     """A hand-written chat completion holding verdicts: a test double, not a recording."""
     completion = fake_llm([])

@@ -46,26 +46,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "fixtures" / "cassettes"
 SEEDS_CASSETTE = CASSETTES / "seeds.yaml"
 SMOLLM2 = "SmolLM2-135M-Instruct.Q4_1"
-_ENV = (
-    "VERIFIER_MODEL",
-    "VERIFIER_BASE_URL",
-    "OPENAI_BASE_URL",
-    "VERIFIER_API_KEY",
-    "OPENAI_API_KEY",
-    "VERIFIER_GGUF",
-    "VERIFIER_MODE",
-    "VERIFIER_TIMEOUT",
-    "VERIFIER_MAX_RETRIES",
-    "VERIFIER_CHAR_BUDGET",
-    "VERIFIER_MAX_TOKENS",
-)
-local_sockets = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
-
-
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in _ENV:
-        monkeypatch.delenv(name, raising=False)
 
 
 def _record_mode(config: pytest.Config) -> str:

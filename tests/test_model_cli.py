@@ -15,20 +15,6 @@ SEEDS_CASSETTE = ROOT / "fixtures" / "cassettes" / "seeds.yaml"
 SECRET = "sk-test-0123456789abcdefghij"
 
 
-@pytest.fixture(autouse=True)
-def _no_model_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in (
-        "VERIFIER_MODEL",
-        "VERIFIER_BASE_URL",
-        "OPENAI_BASE_URL",
-        "VERIFIER_API_KEY",
-        "OPENAI_API_KEY",
-        "VERIFIER_GGUF",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-
-
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     captured = capsys.readouterr()
