@@ -174,6 +174,8 @@ def test_public_api_is_listed() -> None:
 
     for name in public_names:
         assert hasattr(verifier, name), name
+        if name != "__version__":
+            assert getattr(verifier, name).__doc__, f"{name} has no docstring"
 
 
 def _write(path: Path, data: bytes) -> Path:
