@@ -120,50 +120,6 @@ _SAY_VERBS = frozenset(
 _DENY_VERBS = frozenset(
     "denied denies deny denying rejected rejects refuted refutes dismissed dismisses".split()
 )
-_ANTONYMS = (
-    ("rise", "fall"), ("rose", "fell"), ("increase", "decrease"), ("more", "less"),
-    ("more", "fewer"), ("higher", "lower"), ("high", "low"), ("support", "oppose"),
-    ("win", "lose"), ("won", "lost"), ("approve", "reject"), ("gain", "loss"), ("up", "down"),
-    ("strong", "weak"), ("success", "failure"), ("successful", "failed"), ("safe", "dangerous"),
-    ("legal", "illegal"), ("true", "false"), ("good", "bad"), ("better", "worse"),
-    ("best", "worst"), ("praise", "criticize"), ("praised", "criticized"), ("agree", "disagree"),
-    ("accept", "refuse"), ("allow", "ban"), ("open", "close"), ("ally", "enemy"),
-    ("peace", "war"), ("guilty", "innocent"), ("lead", "trail"), ("boost", "cut"),
-    ("grow", "shrink"), ("growth", "decline"), ("help", "hurt"), ("right", "wrong"),
-    ("easy", "hard"), ("benefit", "harm"), ("friend", "foe"), ("for", "against"),
-    ("pro", "anti"), ("positive", "negative"), ("improve", "worsen"), ("calm", "chaos"),
-)
-"""Word pairs of opposite direction: one on each side of two claims is a sign of conflict."""
-_OPPOSITE: dict[str, frozenset[str]] = {}
-for _left, _right in _ANTONYMS:
-    for _one, _other in ((_left, _right), (_right, _left)):
-        _OPPOSITE[_one] = _OPPOSITE.get(_one, frozenset()) | {_other}
-_POSITIVE = frozenset(
-    """good great success successful win wins won praise praised praises support supported
-    supports strong strength safe effective benefit benefits improve improved improving
-    progress hope hopeful confident confidence positive better best gain gains growth
-    protect protected help helped helps agree agreed welcome welcomed backed endorse
-    endorsed achievement victory lead leading popular peaceful peace boost boosted
-    optimistic recover recovery thrive stable secure fair honest credit commend hero
-    accomplish accomplished approve approved celebrate celebrated grateful kind""".split()
-)
-_NEGATIVE = frozenset(
-    """bad failure failed fail fails lose loses lost loss losses criticize criticized
-    criticism critic critics attack attacked attacks blame blamed blames weak danger
-    dangerous threat threats harm harmed hurt crisis chaos worse worst decline declined
-    fear fears worry worried concern concerns problem problems scandal controversy
-    controversial oppose opposed opposition against accuse accused accusation abuse
-    corrupt corruption illegal violence violent death deaths died kill killed killing
-    risk risks damage damaged collapse disaster lie lies lying false fake wrong reject
-    rejected refuse refused condemn condemned slam slammed blast blasted lack lacking
-    unfair dishonest evil terrible horrible cost costs undermine undermined warn warned
-    mistake error deny denied dispute disputed struggle struggling""".split()
-)
-_INTENSIFIERS = frozenset(
-    """very extremely highly completely totally entirely absolutely clearly definitely
-    certainly strongly seriously significantly massive huge major dramatically sharply
-    overwhelmingly""".split()
-)
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _NAME = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{8,})[\"“”]")
@@ -355,10 +311,6 @@ class _Side:
         self.says = any(w in _SAY_VERBS for w in self.words)
         self.denies = any(w in _DENY_VERBS for w in self.words)
         self.question = "?" in text
-        self.positive = sum(1 for w in self.words if w in _POSITIVE)
-        self.negative = sum(1 for w in self.words if w in _NEGATIVE)
-        self.intensifiers = sum(1 for w in self.words if w in _INTENSIFIERS)
-        self.word_set = set(self.words)
         weights = _word_weights()
         self.vector: dict[str, float] = {}
         for word in self.content:
@@ -484,7 +436,6 @@ class _Pair:
             "length_b": min(len(whole.words), 600) / 600,
         }
         features.update(self.weighted_features())
-        features.update(self.difference_features())
         overlap = max(cover_a, self.cover_min)
         for name in (
             "refute_a",
@@ -508,41 +459,6 @@ class _Pair:
         else:
             features.update({f"long*{name}": 0.0 for name in list(features)})
         return features
-
-    def difference_features(self) -> dict[str, float]:
-        """What sets two claims apart: words of opposite direction one on each side, tone
-        (positive and negative words) that differs, hedges, negation and intensifiers that
-        only one side has. Zero for a long text, whose stance the other features read."""
-        names = (
-            "antonym",
-            "tone_a",
-            "tone_b",
-            "tone_opposite",
-            "tone_same",
-            "negative_gap",
-            "hedge_one_side",
-            "neg_one_side",
-            "intensifier_one_side",
-        )
-        if self.long:
-            return {f"diff_{name}": 0.0 for name in names}
-        a, b = self.a, self.b
-        only_a, only_b = a.word_set - b.word_set, b.word_set - a.word_set
-        antonym = any(_OPPOSITE.get(word, frozenset()) & only_b for word in only_a)
-        tone_a = (a.positive - a.negative) / max(a.positive + a.negative, 1)
-        tone_b = (b.positive - b.negative) / max(b.positive + b.negative, 1)
-        values = (
-            float(antonym),
-            tone_a,
-            tone_b,
-            float(tone_a * tone_b < 0),
-            float(tone_a * tone_b > 0),
-            abs(min(a.negative, 3) - min(b.negative, 3)) / 3,
-            float((a.hedges > 0) != (b.hedges > 0)),
-            float((a.negations > 0) != (b.negations > 0)),
-            float((a.intensifiers > 0) != (b.intensifiers > 0)),
-        )
-        return {f"diff_{name}": value for name, value in zip(names, values, strict=True)}
 
     def terms(self, idf_cover_a: float) -> set[str]:
         """The words a long text's stance may turn on, for the learned word weights: the short
