@@ -8,10 +8,10 @@ saying the other did it (actor), and words that colour one account but not the o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from verifier.facts import is_country
-from verifier.models import Article, Claim, Difference, Fact, Side
+from verifier.models import Article, Claim, Difference, Fact, FactKind, Side
 
 _DENIAL = re.compile(
     r"\b(?:denied|denies|deny|denying|rejected|rejects|refuted|refutes|dismissed|dismisses|"
@@ -129,33 +129,45 @@ def framing(left: Claim, right: Claim, articles: dict[str, Article]) -> Differen
     )
 
 
+def differing_facts(
+    ours: Sequence[Fact], theirs: Sequence[Fact], slot: FactKind
+) -> tuple[Fact, Fact] | None:
+    """The first fact of kind ``slot`` on each side when both sides state one and they share
+    no value: a different date, a different count of the same unit, no place in common."""
+    ours = [f for f in ours if f.kind == slot and f.resolved]
+    theirs = [f for f in theirs if f.kind == slot and f.resolved]
+    if slot == "number":
+        units = {f.unit for f in ours if f.unit} & {f.unit for f in theirs if f.unit}
+        ours = [f for f in ours if f.unit in units]
+        theirs = [f for f in theirs if f.unit in units]
+    if not ours or not theirs or {f.value for f in ours} & {f.value for f in theirs}:
+        return None
+    if slot == "date" and any(
+        a.value.startswith(b.value) or b.value.startswith(a.value) for a in ours for b in theirs
+    ):
+        return None  # a month and a day in it ("in November", "November 6") agree
+    return ours[0], theirs[0]
+
+
 def _fact_differences(left: Claim, right: Claim, facts: dict[str, Fact]) -> Iterable[Difference]:
-    """Facts of one kind that both sides state and that share no value: a different date, a
-    different count of the same thing, no place in common."""
-    for slot in ("date", "number", "place"):
-        ours = [facts[f] for f in left.facts if facts[f].kind == slot and facts[f].resolved]
-        theirs = [facts[f] for f in right.facts if facts[f].kind == slot and facts[f].resolved]
+    """The date, number and place the two statements give differently."""
+    slots: tuple[FactKind, ...] = ("date", "number", "place")
+    for slot in slots:
+        ours = [facts[f] for f in left.facts]
+        theirs = [facts[f] for f in right.facts]
         if slot == "place":
             # Countries are mostly actors ("Japan protested"), and a city lies in its country:
             # only places below the country level can differ.
             ours = [f for f in ours if not is_country(f.value)]
             theirs = [f for f in theirs if not is_country(f.value)]
-        if slot == "number":
-            units = {f.unit for f in ours if f.unit} & {f.unit for f in theirs if f.unit}
-            ours = [f for f in ours if f.unit in units]
-            theirs = [f for f in theirs if f.unit in units]
-        if not ours or not theirs or {f.value for f in ours} & {f.value for f in theirs}:
-            continue
-        if slot == "date" and any(
-            a.value.startswith(b.value) or b.value.startswith(a.value) for a in ours for b in theirs
-        ):
-            continue  # a month and a day in it ("in November", "November 6") agree
-        yield Difference(
-            slot=slot,
-            left=_fact_side(ours[0]),
-            right=_fact_side(theirs[0]),
-            note=f"{slot}: {ours[0].value} against {theirs[0].value}.",
-        )
+        pair = differing_facts(ours, theirs, slot)
+        if pair is not None:
+            yield Difference(
+                slot=slot,
+                left=_fact_side(pair[0]),
+                right=_fact_side(pair[1]),
+                note=f"{slot}: {pair[0].value} against {pair[1].value}.",
+            )
 
 
 def _fact_side(fact: Fact) -> Side:

@@ -41,6 +41,7 @@ from rapidfuzz import fuzz
 
 from verifier.errors import InputError
 from verifier.facts import find_facts
+from verifier.judge import differing_facts
 from verifier.models import Article, FactKind
 from verifier.text import paragraphs, sentences
 
@@ -582,26 +583,16 @@ def _fact_differences(a: str, b: str) -> list[tuple[Slot, str]]:
     theirs = find_facts(Article(id="b", source="b", text=b))
     found: list[tuple[Slot, str]] = []
     for slot in _FACT_SLOTS:
-        left = [f for f in ours if f.kind == slot and f.resolved]
-        right = [f for f in theirs if f.kind == slot and f.resolved]
-        if slot == "number":
-            units = {f.unit for f in left if f.unit} & {f.unit for f in right if f.unit}
-            left = [f for f in left if f.unit in units]
-            right = [f for f in right if f.unit in units]
-        if not left or not right:
-            continue
-        values_a, values_b = {f.value for f in left}, {f.value for f in right}
-        if values_a & values_b:
-            continue
-        if slot == "date" and any(
-            x.startswith(y) or y.startswith(x) for x in values_a for y in values_b
-        ):
-            continue
-        one, other = left[0].text, right[0].text
-        noun = {"number": "numbers", "date": "dates", "place": "places"}[slot]
-        found.append(
-            (slot, f"The texts give different {noun} for the same thing: {one} and {other}.")
-        )
+        pair = differing_facts(ours, theirs, slot)
+        if pair is not None:
+            noun = {"number": "numbers", "date": "dates", "place": "places"}[slot]
+            found.append(
+                (
+                    slot,
+                    f"The texts give different {noun} for the same thing: "
+                    f"{pair[0].text} and {pair[1].text}.",
+                )
+            )
     return found
 
 
