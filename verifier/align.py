@@ -55,6 +55,28 @@ def content_words(text: str) -> set[str]:
     return found
 
 
+def shared_word_pairs(
+    owners: Sequence[str], word_sets: Sequence[set[str]], *, ceiling: int | None = None
+) -> set[tuple[int, int]]:
+    """Index pairs ``(left, right)``, ``left < right``, of items with different owners (their
+    articles) that share a word, found through an index of words: the work grows with the
+    pairs that share something, not with all pairs. Words held by more than ``ceiling`` items
+    carry no signal and are skipped."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for number, item_words in enumerate(word_sets):
+        for word in item_words:
+            index[word].append(number)
+    pairs: set[tuple[int, int]] = set()
+    for postings in index.values():
+        if ceiling is not None and len(postings) > ceiling:
+            continue
+        for position, left in enumerate(postings):
+            for right in postings[position + 1 :]:
+                if owners[left] != owners[right]:
+                    pairs.add((left, right))
+    return pairs
+
+
 class Statements:
     """The claims of a report with their words weighted by rarity."""
 
@@ -64,12 +86,7 @@ class Statements:
         counts = Counter(w for ws in self.words for w in ws)
         total = len(claims)
         self.weight = {w: math.log((total + 1) / (n + 1)) + 1 for w, n in counts.items()}
-        ceiling = max(3, int(total * _COMMON))
-        self.index: dict[str, list[int]] = defaultdict(list)
-        for number, ws in enumerate(self.words):
-            for word in ws:
-                if counts[word] <= ceiling:
-                    self.index[word].append(number)
+        self.ceiling = max(3, int(total * _COMMON))
 
     def similarity(self, left: int, right: int) -> float:
         shared = self.words[left] & self.words[right]
@@ -83,12 +100,8 @@ class Statements:
 
     def pairs(self, threshold: float) -> dict[tuple[int, int], float]:
         """Pairs of statements of different articles at least ``threshold`` alike."""
-        candidates: set[tuple[int, int]] = set()
-        for postings in self.index.values():
-            for position, left in enumerate(postings):
-                for right in postings[position + 1 :]:
-                    if self.claims[left].article != self.claims[right].article:
-                        candidates.add((left, right))
+        owners = [claim.article for claim in self.claims]
+        candidates = shared_word_pairs(owners, self.words, ceiling=self.ceiling)
         scored = {pair: self.similarity(*pair) for pair in candidates}
         return {pair: score for pair, score in scored.items() if score >= threshold}
 

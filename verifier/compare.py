@@ -8,7 +8,6 @@ words form one finding that says how the versions relate; statements are lined u
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -18,7 +17,14 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from verifier import __version__
-from verifier.align import STOPWORDS, Groups, content_words, statement_findings, words
+from verifier.align import (
+    STOPWORDS,
+    Groups,
+    content_words,
+    shared_word_pairs,
+    statement_findings,
+    words,
+)
 from verifier.cache import Cache
 from verifier.errors import ConfigError
 from verifier.facts import find_facts
@@ -218,21 +224,6 @@ def _count_independent(
         finding.explanation += " " + " ".join(notes)
 
 
-def _quote_pairs(items: Sequence[tuple[str, set[str]]]) -> set[tuple[int, int]]:
-    """Index pairs of quotes of different articles that share a word."""
-    index: dict[str, list[int]] = defaultdict(list)
-    for number, (_, quote_words) in enumerate(items):
-        for word in quote_words:
-            index[word].append(number)
-    pairs = set()
-    for postings in index.values():
-        for position, left in enumerate(postings):
-            for right in postings[position + 1 :]:
-                if items[left][0] != items[right][0]:
-                    pairs.add((left, right))
-    return pairs
-
-
 def quote_relation(left: str, right: str) -> Fidelity | None:
     """How two versions of a quote relate: identical, truncated (one is part of the other),
     variant (the wording differs), or None when they are not the same quote."""
@@ -272,10 +263,11 @@ def same_speaker(left: str | None, right: str | None) -> bool | None:
 
 
 def _quote_findings(quotes: list[Quote], sources: dict[str, str]) -> Iterable[Finding]:
-    items = [(q.article, content_words(q.text) or set(words(q.text))) for q in quotes]
+    quote_words = [content_words(q.text) or set(words(q.text)) for q in quotes]
     groups = Groups(len(quotes))
     relations: dict[tuple[int, int], Fidelity] = {}
-    for left, right in sorted(_quote_pairs(items)):
+    owners = [q.article for q in quotes]
+    for left, right in sorted(shared_word_pairs(owners, quote_words)):
         relation = quote_relation(quotes[left].text, quotes[right].text)
         if relation is not None:
             relations[left, right] = relation
