@@ -6,18 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import run_cli as run
 
 from verifier import Report
 from verifier import __all__ as public_names
-from verifier.cli import cli, main
+from verifier.cli import cli
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_compare_json_follows_the_contract(

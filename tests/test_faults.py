@@ -9,10 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FakeOpenAI, fake_llm
+from conftest import FakeOpenAI, fake_llm, run_cli
 
 from verifier import Report
-from verifier.cli import main
 
 SECRET = "sk-fault-test-0123456789abcdef"
 local_only = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
@@ -37,9 +36,7 @@ def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(capsys: pytest.CaptureFixture[str], server: FakeOpenAI, *args: str) -> tuple[int, str, str]:
-    code = main(["compare", "--model", "fake", "--base-url", server.base_url, *args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(capsys, "compare", "--model", "fake", "--base-url", server.base_url, *args)
 
 
 def test_a_500_is_retried_then_the_run_goes_on(

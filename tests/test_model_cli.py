@@ -6,19 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import run_cli as run
 
 from verifier import Report
-from verifier.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_CASSETTE = ROOT / "fixtures" / "cassettes" / "seeds.yaml"
 SECRET = "sk-test-0123456789abcdefghij"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_replay_reruns_the_seed_report_offline(
