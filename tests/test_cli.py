@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,7 @@ def test_out_may_not_be_an_input(
     ],
 )
 def test_bad_input_is_one_line_and_exit_3(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, make, message: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make: Callable[[Path], Path], message: str
 ) -> None:
     path = make(tmp_path)
     code, out, err = run(capsys, "compare", str(path))
