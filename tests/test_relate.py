@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from verifier.errors import InputError
-from verifier.relate import Judgement, _Pair, relate, relate_lines
+from verifier.relate import Judgement, _Pair, _shipped_model, relate, relate_lines
 
 
 def test_a_different_number_for_the_same_quantity_is_a_number_conflict() -> None:
@@ -67,6 +69,35 @@ def test_texts_about_different_things_are_unrelated() -> None:
     )
     assert result.relation == "unrelated"
     assert result.slot is None
+
+
+def test_two_sentences_sharing_no_content_word_are_unrelated_by_rule() -> None:
+    pair = _Pair("Prices rose sharply.", "A rare orchid bloomed.")
+    assert not pair.shared and not pair.headlines
+    result = relate(pair.a.text, pair.whole_b.text)
+    assert result.relation == "unrelated"
+    assert result.score >= 0.9
+
+
+def test_two_headlines_sharing_no_content_word_are_left_to_the_model() -> None:
+    a = "Horrible Human Slaps Elderly Woman For Sneezing"
+    b = "Man wanted for hitting people who sneeze in public"
+    pair = _Pair(a, b)
+    assert not pair.shared and pair.headlines
+    probabilities = _shipped_model().probabilities(pair.features())
+    assert max(probabilities, key=lambda name: probabilities[name]) == "agree"
+    assert relate(a, b).relation == "agree"
+
+
+def test_a_run_of_capitals_does_not_stall_the_speaker_search() -> None:
+    # Capitalised words once had exponentially many readings; a child process bounds the wait.
+    headline = "SENATE REPUBLICANS POISED TO BLOCK DEMOCRATS' SWEEPING ELECTION REFORM BILL " * 3
+    code = (
+        "from verifier.relate import _speaker; "
+        f"assert _speaker({headline!r}) is None; "
+        "assert _speaker('\"We will win,\" Jane Smith said.') == 'Jane Smith'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=20)
 
 
 def test_a_body_calling_the_headline_a_hoax_conflicts() -> None:

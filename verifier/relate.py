@@ -7,7 +7,10 @@ Two kinds of evidence, in this order:
    their content words) and differ on one slot, that is a conflict and the slot is named: one
    text saying what the other denies ("X said" against "X denied", "was" against "was not"),
    a different number for the same quantity, a different date or place, another actor doing
-   the same thing. Two short texts that share no content word are unrelated.
+   the same thing. Two short texts that share no content word are unrelated, unless both
+   are headlines (no closing full stop): headlines paraphrase ("Horrible Human Slaps Elderly
+   Woman For Sneezing" against "man wanted for slapping people who sneeze"), so for them the
+   model decides.
 2. Otherwise, a small logistic regression over about 140 hand-made features (word overlap,
    plain and weighted by how rare each word is in news text, TF-IDF cosine, fuzzy similarity,
    refutation, doubt and hedging cue words, negation and polarity, facts that differ), each
@@ -124,6 +127,7 @@ _DENY_VERBS = frozenset(
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _NAME = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{8,})[\"“”]")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s*$")
 
 _TERM_SKIP = frozenset(
     "a an the of to in on at by for with from as is are was were be been being it its this "
@@ -202,7 +206,7 @@ def relate(a: str, b: str, *, model: RelateModel | None = None) -> Judgement:
     if ruled is not None:
         slot, reason = ruled
         return Judgement("conflict", _rule_score(probabilities["conflict"]), slot, reason)
-    if not pair.long and not pair.shared:
+    if not pair.long and not pair.shared and not pair.headlines:
         return Judgement(
             "unrelated", _rule_score(probabilities["unrelated"]), None, pair.unrelated_reason()
         )
@@ -377,6 +381,8 @@ class _Pair:
         self.shared = self.a.content_set & self.b.content_set
         smaller = min(len(self.a.content_set), len(self.b.content_set))
         self.cover_min = len(self.shared) / smaller if smaller else 0.0
+        self.headlines = not (_SENTENCE_END.search(a) or _SENTENCE_END.search(b))
+        """Both texts are headlines: neither closes with a full stop, ! or ?."""
         self._slots: list[tuple[Slot, str]] | None = None
 
     def features(self) -> dict[str, float]:
@@ -596,11 +602,16 @@ def _fact_differences(a: str, b: str) -> list[tuple[Slot, str]]:
     return found
 
 
+_CAPITALISED_WORDS = r"[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*)*"
+"""Capitalised words with one space between them. Words are split only at spaces, so a run of
+capitals ("SENATE REPUBLICANS POISED") has one reading, not exponentially many."""
 _SPEAKER_AFTER = re.compile(
-    r"[\"”]\s*,?\s*(?:(?:said|says|according to)\s+((?:[A-Z][\w.'-]*\s?)+)"
-    r"|((?:[A-Z][\w.'-]*\s?)+?)\s+(?:said|says))"
+    rf"[\"”]\s*,?\s*(?:(?:said|says|according to)\s+({_CAPITALISED_WORDS})"
+    rf"|({_CAPITALISED_WORDS})\s+(?:said|says))"
 )
-_SPEAKER_BEFORE = re.compile(r"((?:[A-Z][\w.'-]*\s?)+)\s+(?:said|says|told \w+)\s*[:,]?\s*[\"“]")
+_SPEAKER_BEFORE = re.compile(
+    rf"({_CAPITALISED_WORDS})\s+(?:said|says|told \w+)\s*[:,]?\s*[\"“]"
+)
 
 
 def _quote_speakers(a: str, b: str) -> tuple[str, str] | None:
