@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verifier.facts import find_facts
+from verifier.facts import find_facts, place_lineage
 from verifier.models import Article, Fact
 
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -261,9 +261,39 @@ def test_gazetteer_gives_each_name_one_meaning() -> None:
         name.strip()
         for line in PLACES_FILE.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
-        for name in line.lstrip("!").split("|")
+        for name in line.lstrip("!").partition(">")[0].split("|")
     )
     assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_every_parent_in_the_gazetteer_is_a_listed_place_and_no_lineage_loops() -> None:
+    canonical = {
+        line.partition(">")[0].split("|")[0].strip(): line.partition(">")[2].strip()
+        for line in PLACES_FILE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith(("#", "!"))
+    }
+    parents = {name: parent for name, parent in canonical.items() if parent}
+    assert parents, "the gazetteer names no parents"
+    assert sorted(set(parents.values()) - set(canonical)) == []
+    for name in parents:
+        lineage = place_lineage(name)
+        assert len(lineage) == len(set(lineage)) and lineage[-1] not in parents
+
+
+@pytest.mark.parametrize(
+    ("place", "lineage"),
+    [
+        ("Naha", ("Naha", "Okinawa", "Japan")),
+        ("Okinawa", ("Okinawa", "Japan")),
+        ("Japan", ("Japan",)),
+        ("Los Angeles", ("Los Angeles", "California", "United States")),
+        ("South China Sea", ("South China Sea",)),
+    ],
+)
+def test_place_lineage_runs_from_the_place_to_its_country(
+    place: str, lineage: tuple[str, ...]
+) -> None:
+    assert place_lineage(place) == lineage
 
 
 # --- any text ------------------------------------------------------------------------------

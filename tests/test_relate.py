@@ -53,6 +53,13 @@ def test_the_same_quote_from_the_same_speaker_is_no_speaker_conflict() -> None:
     assert result.slot != "speaker"
 
 
+def test_a_place_within_the_other_is_no_place_conflict_but_a_sibling_is() -> None:
+    said = "Chinese jets locked radar on Japanese fighters near {} on Saturday, officials said."
+    assert relate(said.format("Naha"), said.format("Okinawa")).slot != "place"
+    sibling = relate(said.format("Naha"), said.format("Sapporo"))
+    assert (sibling.relation, sibling.slot) == ("conflict", "place")
+
+
 def test_a_paraphrase_agrees() -> None:
     result = relate(
         "The company will cut 2,000 jobs at its Detroit factory, executives said.",

@@ -362,11 +362,13 @@ def _looks_plural(word: str) -> bool:
 _PLACES_FILE = Path(__file__).with_name("data") / "places.txt"
 
 
-def _load_gazetteer() -> tuple[dict[str, str | None], frozenset[str]]:
-    """Each name in data/places.txt -> its canonical name, or None for a known non-place; and
-    the canonical names of the countries (the file's first section)."""
+def _load_gazetteer() -> tuple[dict[str, str | None], frozenset[str], dict[str, str]]:
+    """Each name in data/places.txt -> its canonical name, or None for a known non-place; the
+    canonical names of the countries (the file's first section); and each place's parent, the
+    smallest listed place that contains it (``Naha > Okinawa``)."""
     names: dict[str, str | None] = {}
     countries: set[str] = set()
+    parents: dict[str, str] = {}
     section = ""
     for line in _PLACES_FILE.read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -377,20 +379,32 @@ def _load_gazetteer() -> tuple[dict[str, str | None], frozenset[str]]:
         if line.startswith("!"):
             names[line[1:].strip()] = None
             continue
+        line, _, parent = line.partition(">")
         aliases = [name.strip() for name in line.split("|")]
         names.update(dict.fromkeys(aliases, aliases[0]))
+        if parent.strip():
+            parents[aliases[0]] = parent.strip()
         if section.startswith("## Countries"):
             countries.add(aliases[0])
-    return names, frozenset(countries)
+    return names, frozenset(countries), parents
 
 
-_GAZETTEER, _COUNTRIES = _load_gazetteer()
+_GAZETTEER, _COUNTRIES, _PARENTS = _load_gazetteer()
 
 
 def is_country(place: str) -> bool:
     """Whether a place value names a country or territory (as opposed to a city, region or
     sea): a country is as often an actor in a sentence as a location."""
     return place in _COUNTRIES
+
+
+def place_lineage(place: str) -> tuple[str, ...]:
+    """The place and every listed place that contains it, smallest first: ``Naha``,
+    ``Okinawa``, ``Japan``. A place the gazetteer gives no parent stands alone."""
+    lineage = [place]
+    while lineage[-1] in _PARENTS and _PARENTS[lineage[-1]] not in lineage:
+        lineage.append(_PARENTS[lineage[-1]])
+    return tuple(lineage)
 
 
 _PLACE = re.compile(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from verifier.facts import is_country
+from verifier.facts import is_country, place_lineage
 from verifier.models import Article, Claim, Difference, Fact, FactKind, Side
 
 _DENIAL = re.compile(
@@ -133,7 +133,8 @@ def differing_facts(
     ours: Sequence[Fact], theirs: Sequence[Fact], slot: FactKind
 ) -> tuple[Fact, Fact] | None:
     """The first fact of kind ``slot`` on each side when both sides state one and they share
-    no value: a different date, a different count of the same unit, no place in common."""
+    no value: a different date, a different count of the same unit, no place in common and
+    none within another."""
     ours = [f for f in ours if f.kind == slot and f.resolved]
     theirs = [f for f in theirs if f.kind == slot and f.resolved]
     if slot == "number":
@@ -142,6 +143,12 @@ def differing_facts(
         theirs = [f for f in theirs if f.unit in units]
     if not ours or not theirs or {f.value for f in ours} & {f.value for f in theirs}:
         return None
+    if slot == "place" and any(
+        a.value in place_lineage(b.value) or b.value in place_lineage(a.value)
+        for a in ours
+        for b in theirs
+    ):
+        return None  # one place lies within the other ("Naha", "Okinawa")
     if slot == "date" and any(
         a.value.startswith(b.value) or b.value.startswith(a.value) for a in ours for b in theirs
     ):
