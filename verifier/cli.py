@@ -48,7 +48,9 @@ class _Failure(click.ClickException):
 
     def __init__(self, error: VerifierError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        # click 8.5 types exit_code as a class variable (older clicks do not), but reads it from
+        # the instance: each failure carries its own error's code.
+        self.exit_code = error.exit_code  # type: ignore[misc, unused-ignore]
 
     def show(self, file: Any = None) -> None:
         click.echo(f"verifier: error: {self.message}", err=True)

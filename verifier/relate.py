@@ -609,9 +609,7 @@ _SPEAKER_AFTER = re.compile(
     rf"[\"”]\s*,?\s*(?:(?:said|says|according to)\s+({_CAPITALISED_WORDS})"
     rf"|({_CAPITALISED_WORDS})\s+(?:said|says))"
 )
-_SPEAKER_BEFORE = re.compile(
-    rf"({_CAPITALISED_WORDS})\s+(?:said|says|told \w+)\s*[:,]?\s*[\"“]"
-)
+_SPEAKER_BEFORE = re.compile(rf"({_CAPITALISED_WORDS})\s+(?:said|says|told \w+)\s*[:,]?\s*[\"“]")
 
 
 def _quote_speakers(a: str, b: str) -> tuple[str, str] | None:
