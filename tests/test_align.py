@@ -5,6 +5,7 @@ import pytest
 from verifier import Article, Finding, Report, compare
 from verifier.align import Statements
 from verifier.judge import actor_reversal, framing
+from verifier.models import Claim
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +95,19 @@ def test_candidates_skip_words_every_statement_has() -> None:
         ]
     ).claims
     assert Statements(claims).pairs(0.2) == {}
+
+
+def test_a_word_held_by_many_statements_yields_no_candidate_pairs_at_any_corpus_size() -> None:
+    # 1,000 statements in 100 articles; "minister" is in every fifth one: a fifth of the corpus
+    # is under the 25% share, but pairing on it would mean some 20,000 comparisons.
+    claims = [
+        Claim(
+            id=f"c{n}",
+            article=f"a{n % 100}",
+            text=f"{'minister ' if n % 5 == 0 else ''}word{n}x alpha{n}y",
+            start=0,
+            end=1,
+        )
+        for n in range(1_000)
+    ]
+    assert Statements(claims).pairs(0.0) == {}

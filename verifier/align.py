@@ -30,10 +30,15 @@ _CONTINUES = re.compile(r"(?:But|However|Yet|Still|Instead|In response|In turn)\
 SAME_STATEMENT = 0.3
 """Weighted share of the lighter statement's words the other must hold to be the same
 statement."""
-SAME_EVENT = 0.2
-"""The same share for two statements to speak of the same happening."""
+SAME_EVENT = 0.25
+"""The same share for two statements to speak of the same happening: the best F1 (0.72) for
+pairing Emergent's headlines by the rumour they report (benchmarks/align_eval.py)."""
 _COMMON = 0.25
 """Words in more than this share of the statements carry no signal for pairing."""
+_MOST_HOLDERS = 60
+"""Nor do words held by more statements than this, however many statements there are: each
+word then yields a bounded number of candidate pairs, so the comparisons grow linearly with
+the statements (a share alone lets them grow with its square; benchmarks/align_eval.py)."""
 
 
 def words(text: str) -> list[str]:
@@ -86,7 +91,7 @@ class Statements:
         counts = Counter(w for ws in self.words for w in ws)
         total = len(claims)
         self.weight = {w: math.log((total + 1) / (n + 1)) + 1 for w, n in counts.items()}
-        self.ceiling = max(3, int(total * _COMMON))
+        self.ceiling = min(max(3, int(total * _COMMON)), _MOST_HOLDERS)
 
     def similarity(self, left: int, right: int) -> float:
         shared = self.words[left] & self.words[right]
