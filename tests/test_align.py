@@ -87,6 +87,31 @@ def test_actor_reversal_needs_opposite_roles() -> None:
     assert framing(left, same, articles) is None  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (
+            "Bangkok said Cambodian troops shelled Thai positions on Monday.",
+            "Phnom Penh said Thai soldiers attacked Cambodian positions on Monday.",
+        ),
+        (
+            "Officials said Armenian forces fired on Azerbaijani posts overnight.",
+            "Officials said Azerbaijani units fired on Armenian villages overnight.",
+        ),
+        (
+            "Officials said South Korean ships entered North Korean waters.",
+            "Officials said North Korean boats entered South Korean waters.",
+        ),
+    ],
+)
+def test_actor_reversal_knows_the_parties_of_every_country(ours: str, theirs: str) -> None:
+    articles = {
+        f"a{n}": Article(id=f"a{n}", source=str(n), text=t) for n, t in enumerate([ours, theirs])
+    }
+    left, right = (compare([article]).claims[0] for article in articles.values())
+    assert actor_reversal(left, right, articles) is not None
+
+
 def test_candidates_skip_words_every_statement_has() -> None:
     claims = compare(
         [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from verifier.facts import is_country, place_lineage
 from verifier.models import Article, Claim, Difference, Fact, FactKind, Side
@@ -24,40 +25,24 @@ _AFFIRMATION = re.compile(
 )
 
 
-def _split_names(words: str) -> list[str]:
-    names = []
-    tokens = words.split()
-    for index, token in enumerate(tokens):
-        names.append(token)
-        if token in ("North", "South") and index + 1 < len(tokens):
-            names.append(f"{token} {tokens[index + 1]}")
-    return [n for n in names if n not in ("North", "South")]
+_PARTIES_FILE = Path(__file__).with_name("data") / "parties.txt"
 
 
-# Countries and the words that stand for them or their forces, for "who did it to whom".
-_PARTIES = {
-    "China": "Chinese China Beijing PLA",
-    "Japan": "Japanese Japan Tokyo",
-    "United States": "American US U.S. Washington Pentagon",
-    "Russia": "Russian Russia Moscow Kremlin",
-    "Ukraine": "Ukrainian Ukraine Kyiv Kiev",
-    "Israel": "Israeli Israel IDF",
-    "Iran": "Iranian Iran Tehran",
-    "Taiwan": "Taiwanese Taiwan Taipei",
-    "North Korea": "North Korean North Korea Pyongyang",
-    "South Korea": "South Korean South Korea Seoul",
-    "India": "Indian India Delhi",
-    "Pakistan": "Pakistani Pakistan Islamabad",
-    "Philippines": "Philippine Filipino Philippines Manila",
-    "Vietnam": "Vietnamese Vietnam Hanoi",
-    "United Kingdom": "British Britain UK London",
-    "Turkey": "Turkish Turkey Ankara",
-    "Syria": "Syrian Syria Damascus",
-    "Hamas": "Hamas",
-    "Hezbollah": "Hezbollah",
-}
-_PARTY_OF = {word: party for party, words in _PARTIES.items() for word in _split_names(words)}
+def _load_parties() -> dict[str, str]:
+    """Each word that stands for a party acting ("Chinese", "Beijing", "PLA") -> the party
+    ("China"), from data/parties.txt: ``Party | word | word`` a line."""
+    party_of: dict[str, str] = {}
+    for line in _PARTIES_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        party, *words = (name.strip() for name in line.split("|"))
+        party_of.update(dict.fromkeys(filter(None, words), party))
+    return party_of
 
+
+# Countries and groups, and the words that stand for them or their forces, for "who did it to
+# whom".
+_PARTY_OF = _load_parties()
 
 _PARTY = re.compile(
     r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, _PARTY_OF), key=len, reverse=True)) + r")"
