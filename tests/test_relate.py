@@ -179,3 +179,17 @@ def test_the_shipped_model_is_small_and_holds_single_words_only() -> None:
     assert len(words) <= 20_000
     assert all(word.isalnum() or "'" in word for word in words)
     assert all(bucket.isdigit() for bucket in data["term_weights"])
+
+
+def test_a_reader_that_stops_early_gets_no_error_message(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    line = json.dumps({"id": 1, "a": "Prices rose.", "b": "Prices fell."})
+    pairs.write_text((line + "\n") * 20_000, encoding="utf-8")
+    command = [sys.executable, "-m", "verifier.cli", "relate", str(pairs)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert json.loads(process.stdout.readline())["id"] == 1
+        process.stdout.close()
+        error = process.stderr.read()
+        process.wait(timeout=60)
+    assert error == b""

@@ -26,13 +26,13 @@ from rich.progress import Progress
 
 from verifier import __version__
 from verifier.cache import Cache
-from verifier.compare import compare
+from verifier.compare import compare, model_path
 from verifier.errors import ConfigError, InputError, VerifierError
 from verifier.html import render_html
 from verifier.ingest import load_articles
 from verifier.models import Article, Report
 from verifier.quotes import find_quotes
-from verifier.relate import relate_lines
+from verifier.relate import pair_line, read_pairs, relate, relate_lines
 from verifier.render import render_markdown, render_terminal, render_text
 from verifier.session import model_session, settings_from_cassette
 from verifier.settings import ModelSettings
@@ -266,25 +266,53 @@ def quotes_command(
 
 @cli.command(name="relate")
 @click.argument("pairs")
-def relate_command(pairs: str) -> None:
+@_model_options
+def relate_command(pairs: str, **model_flags: Any) -> None:
     """Judge statement pairs in bulk: PAIRS is JSON Lines of {"id", "a", "b"} ('-' for
     standard input); prints one JSON line {"id", "relation", "score", "slot", "reason"} per
-    pair, relation being agree, conflict or unrelated."""
+    pair, relation being agree, conflict or unrelated. With a model, each line also carries
+    the model's checked "verdict" (agree, conflict, partial or unrelated), or null."""
+    record, replay = model_flags.pop("record"), model_flags.pop("replay")
+    cache_path, no_cache = model_flags.pop("cache"), model_flags.pop("no_cache")
+    settings = _settings(model_flags, replay)
     try:
         if pairs == "-":
             lines: Iterable[str] = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
-            for line in relate_lines(lines):
-                click.echo(line)
+            _relate(lines, settings, cache_path, no_cache, record, replay)
             return
         with open(pairs, encoding="utf-8") as handle:
-            for line in relate_lines(handle):
-                click.echo(line)
+            _relate(handle, settings, cache_path, no_cache, record, replay)
     except VerifierError as error:
         raise _Failure(error) from error
     except UnicodeDecodeError as error:
         raise _Failure(InputError(f"{pairs}: not UTF-8 text ({error.reason})")) from error
+    except BrokenPipeError:
+        raise  # standard output was closed (| head): click ends quietly
     except OSError as error:
         raise _Failure(InputError(f"{pairs}: {error.strerror or 'cannot be read'}")) from error
+
+
+def _relate(
+    lines: Iterable[str],
+    settings: ModelSettings,
+    cache_path: Path | None,
+    no_cache: bool,
+    record: Path | None,
+    replay: Path | None,
+) -> None:
+    """Without a model, a line out for each line in as it comes; with one, every line is read
+    (and checked) first, then the model is asked about all the pairs in batches."""
+    if not settings.configured or not settings.judge:
+        for line in relate_lines(lines):
+            click.echo(line)
+        return
+    pairs = list(read_pairs(lines))
+    llm = model_path()
+    cache = None if no_cache or record or replay else Cache(cache_path)
+    with model_session(settings, record=record, replay=replay) as settings:
+        verdicts = llm.judge_pairs([(a, b) for _, a, b in pairs], settings, cache=cache)
+    for (pair_id, a, b), verdict in zip(pairs, verdicts, strict=True):
+        click.echo(pair_line(pair_id, relate(a, b), verdict, judged=True))
 
 
 @cli.command(name="schema")

@@ -153,7 +153,7 @@ def _model_claims(
     progress: Callable[[Article], None] | None,
 ) -> list[Claim]:
     """The claims a model finds in each article, several articles at a time, in order."""
-    llm = _model_path()
+    llm = model_path()
     with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
         futures = {
             pool.submit(llm.extract_claims, article, settings, cache=cache): article
@@ -173,12 +173,14 @@ def _model_claims(
 
 def _judge(report: Report, settings: ModelSettings, cache: Cache | None) -> None:
     """Set a model's verdict beside the text's own relation on each lined-up finding."""
-    verdicts = _model_path().judge_findings(report, settings, cache=cache)
+    verdicts = model_path().judge_findings(report, settings, cache=cache)
     for finding in report.findings:
         finding.verdict = verdicts.get(finding.id)
 
 
-def _model_path() -> ModuleType:
+def model_path() -> ModuleType:
+    """``verifier.llm``, the one module that imports openai and instructor; a ConfigError
+    naming the extra to install when they are missing."""
     try:
         from verifier import llm
     except ImportError as error:
@@ -192,7 +194,7 @@ def _model_path() -> ModuleType:
 def _provenance(settings: ModelSettings) -> dict[str, Any]:
     """What the report says about the model: its id, the prompt versions, and the settings
     that shape its answers (never the key)."""
-    llm = _model_path()
+    llm = model_path()
     return {
         "model": settings.model_id,
         "prompts": {"claims": llm.CLAIMS_PROMPT}

@@ -65,6 +65,7 @@ __all__ = [
     "extract_claims",
     "extract_claims_many",
     "judge_findings",
+    "judge_pairs",
     "load_prompt",
     "locate",
     "make_client",
@@ -692,6 +693,29 @@ def judge_findings(
     with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
         answered = pool.map(lambda batch: _judge_batch(batch, settings, cache, usage), batches)
         return {finding: verdict for found in answered for finding, verdict in found.items()}
+
+
+def judge_pairs(
+    pairs: Sequence[tuple[str, str]],
+    settings: ModelSettings,
+    *,
+    cache: Cache | None = None,
+    usage: Usage | None = None,
+) -> list[Verdict | None]:
+    """A model's verdict on each pair of statements ``(a, b)``, in order (None where it gave
+    no readable verdict): ``verifier relate`` with a model. Batched, checked against the two
+    statements' words, re-asked and cached exactly as ``judge_findings``."""
+    judged = [
+        _Judged(
+            finding=str(number), shown=f"Versions of a statement:\n  A: {a}\n  B: {b}", texts=[a, b]
+        )
+        for number, (a, b) in enumerate(pairs)
+    ]
+    batches = _batches(judged, settings.judge_batch, settings.char_budget)
+    with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
+        answered = pool.map(lambda batch: _judge_batch(batch, settings, cache, usage), batches)
+        verdicts = {number: verdict for found in answered for number, verdict in found.items()}
+    return [verdicts.get(str(number)) for number in range(len(pairs))]
 
 
 def _shown(

@@ -45,7 +45,7 @@ from rapidfuzz import fuzz
 from verifier.errors import InputError
 from verifier.facts import find_facts
 from verifier.judge import differing_facts
-from verifier.models import Article, FactKind
+from verifier.models import Article, FactKind, Verdict
 from verifier.text import paragraphs, sentences
 
 __all__ = [
@@ -92,7 +92,7 @@ _REFUTATIONS = frozenset(
     """deny denies denied denying denial denials false falsely hoax hoaxes fake fakes faked
     debunk debunked debunks debunking reject rejects rejected refute refutes refuted
     dismiss dismisses dismissed untrue myth bogus fabricated fabrication misleading satire
-    satirical prank pranks doubt doubts doubtful dispute disputes disputed contradict
+    satirical prank pranks doubt doubts doubtful disputed contradict
     contradicts contradicted retract retracted retraction rumor rumors rumour rumours
     unfounded baseless incorrect wrong lie lies lied alive nonsense libel""".split()
 )
@@ -232,21 +232,33 @@ def relate_lines(lines: Iterable[str]) -> Iterator[str]:
     """Read JSON Lines of ``{"id", "a", "b"}`` and yield one JSON line per pair:
     ``{"id", "relation", "score", "slot", "reason"}``. Blank lines are skipped; a malformed
     line raises ``InputError`` naming its line number."""
+    for pair_id, a, b in read_pairs(lines):
+        yield pair_line(pair_id, relate(a, b))
+
+
+def read_pairs(lines: Iterable[str]) -> Iterator[tuple[Any, str, str]]:
+    """The ``(id, a, b)`` of each line of JSON Lines ``{"id", "a", "b"}``, blank lines skipped;
+    a malformed line raises ``InputError`` naming its line number."""
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        pair_id, a, b = _parse_pair(line, number)
-        result = relate(a, b)
-        yield json.dumps(
-            {
-                "id": pair_id,
-                "relation": result.relation,
-                "score": result.score,
-                "slot": result.slot,
-                "reason": result.reason,
-            },
-            ensure_ascii=False,
-        )
+        if line.strip():
+            yield _parse_pair(line, number)
+
+
+def pair_line(
+    pair_id: Any, result: Judgement, verdict: Verdict | None = None, *, judged: bool = False
+) -> str:
+    """One output line of ``verifier relate``. When a model was asked (``judged``), its
+    checked ``verdict`` (None when it gave none) is written beside the text's own judgement."""
+    record: dict[str, Any] = {
+        "id": pair_id,
+        "relation": result.relation,
+        "score": result.score,
+        "slot": result.slot,
+        "reason": result.reason,
+    }
+    if judged:
+        record["verdict"] = None if verdict is None else verdict.model_dump(mode="json")
+    return json.dumps(record, ensure_ascii=False)
 
 
 def _parse_pair(line: str, number: int) -> tuple[Any, str, str]:
