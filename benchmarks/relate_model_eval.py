@@ -28,6 +28,7 @@ from pathlib import Path
 from relate_eval import LABELS, LOADERS, ROOT, Example, report
 
 from verifier.cache import Cache
+from verifier.errors import ModelError
 from verifier.llm import Usage, judge_pairs
 from verifier.local import find_smollm2
 from verifier.models import Verdict
@@ -71,14 +72,24 @@ def main() -> None:
         tempfile.TemporaryDirectory() as directory,
     ):
         cache = Cache(Path(directory) / "cache.sqlite")
-        verdicts = {
-            name: judge_pairs([(e.a, e.b) for e in examples], settings, cache=cache, usage=usage)
-            for name, examples in sets.items()
-        }
+        verdicts: dict[str, list[Verdict | None]] = {name: [] for name in sets}
+        failed = 0
+        for name, examples in sets.items():
+            # One request at a time, so that an answer the model never finishes costs only
+            # its own pairs (verifier relate would stop with exit code 4).
+            for first in range(0, len(examples), settings.judge_batch):
+                batch = [(e.a, e.b) for e in examples[first : first + settings.judge_batch]]
+                try:
+                    verdicts[name] += judge_pairs(batch, settings, cache=cache, usage=usage)
+                except ModelError as error:
+                    print(f"{name}: pairs {first + 1}-{first + len(batch)}: {error}")
+                    verdicts[name] += [None] * len(batch)
+                    failed += 1
     seconds = time.perf_counter() - started
     print(
-        f"model {settings.model or settings.gguf}: {usage.calls} calls, {usage.prompt_tokens:,} "
-        f"prompt and {usage.completion_tokens:,} output tokens, {seconds:.0f} s"
+        f"model {settings.model or settings.gguf}: {usage.calls} calls ({failed} failed), "
+        f"{usage.prompt_tokens:,} prompt and {usage.completion_tokens:,} output tokens, "
+        f"{seconds:.0f} s"
     )
     for name, examples in sets.items():
         gold = [e.label for e in examples]

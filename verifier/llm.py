@@ -704,7 +704,8 @@ def judge_pairs(
 ) -> list[Verdict | None]:
     """A model's verdict on each pair of statements ``(a, b)``, in order (None where it gave
     no readable verdict): ``verifier relate`` with a model. Batched, checked against the two
-    statements' words, re-asked and cached exactly as ``judge_findings``."""
+    statements' words, re-asked and cached exactly as ``judge_findings``; a request that
+    fails (the endpoint, or an answer cut off at ``max_tokens``) raises ``ModelError``."""
     judged = [
         _Judged(
             finding=str(number), shown=f"Versions of a statement:\n  A: {a}\n  B: {b}", texts=[a, b]
