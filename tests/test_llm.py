@@ -12,6 +12,7 @@ Re-record: see fixtures/cassettes/README.md.
 from __future__ import annotations
 
 import importlib.util
+import json
 import socket
 import urllib.request
 from pathlib import Path
@@ -179,6 +180,24 @@ def test_vcr_config_matches_on_the_body_and_leaves_the_record_mode_alone() -> No
     assert "body" in config["match_on"]
     assert "record_mode" not in config
     assert {"authorization", "api-key", "x-api-key", "cookie"} <= set(config["filter_headers"])
+
+
+def test_a_re_ask_matches_its_recording_whatever_the_pydantic_version() -> None:
+    from vcr.request import Request
+
+    def reask(version: str, port: int) -> Request:
+        error = f"visit https://errors.pydantic.dev/{version}/v/value_error"
+        body = json.dumps({"messages": [{"role": "user", "content": error}]}).encode()
+        return Request("POST", f"http://127.0.0.1:{port}/v1/chat/completions", body, {})
+
+    normalise = vcr_config()["before_record_request"]
+    recorded, replayed = normalise(reask("2.13", 41234)), normalise(reask("2.14", 8080))
+    assert recorded.uri == replayed.uri == f"{LOOPBACK_URL}/v1/chat/completions"
+    assert recorded.body == replayed.body
+    assert b"errors.pydantic.dev/v/value_error" in recorded.body
+    other = reask("2.13", 41234)
+    other.body = other.body.replace(b"value_error", b"type_error")
+    assert normalise(other).body != recorded.body  # only the version is taken out
 
 
 # The checks, with no model.

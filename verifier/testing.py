@@ -62,22 +62,36 @@ def vcr_config() -> dict[str, Any]:
     return {
         "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
         "filter_headers": list(_FILTERED_REQUEST_HEADERS),
-        "before_record_request": _pin_loopback,
+        "before_record_request": _normalise_request,
         "before_record_response": _strip_response_headers,
         "decode_compressed_response": True,
     }
 
 
-def _pin_loopback(request: Any) -> Any:
-    """The request as if sent to ``LOOPBACK_URL`` when it went to this machine. vcrpy applies
-    this both before recording and before matching, so replay is independent of the port."""
+_PYDANTIC_VERSION_IN_LINKS = re.compile(rb"errors\.pydantic\.dev/[0-9][0-9.]*/")
+
+
+def _normalise_request(request: Any) -> Any:
+    """The request as recorded and as matched: sent to ``LOOPBACK_URL`` when it went to this
+    machine, so replay is independent of the port; and with the pydantic version taken out of
+    the error links a re-ask quotes ("https://errors.pydantic.dev/2.14/v/value_error"), so
+    replay is independent of the installed pydantic. vcrpy applies this both before recording
+    and before matching."""
     parts = urlsplit(request.uri)
-    if parts.hostname not in _LOOPBACK_HOSTS:
+    body = request.body.encode() if isinstance(request.body, str) else request.body
+    local = parts.hostname in _LOOPBACK_HOSTS
+    versioned = body is not None and _PYDANTIC_VERSION_IN_LINKS.search(body) is not None
+    if not local and not versioned:
         return request
-    pinned = copy.deepcopy(request)
-    base = urlsplit(LOOPBACK_URL)
-    pinned.uri = urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
-    return pinned
+    normalised = copy.deepcopy(request)
+    if local:
+        base = urlsplit(LOOPBACK_URL)
+        normalised.uri = urlunsplit(
+            (base.scheme, base.netloc, parts.path, parts.query, parts.fragment)
+        )
+    if versioned:
+        normalised.body = _PYDANTIC_VERSION_IN_LINKS.sub(b"errors.pydantic.dev/", body)
+    return normalised
 
 
 def _strip_response_headers(response: dict[str, Any]) -> dict[str, Any]:
