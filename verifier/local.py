@@ -53,10 +53,10 @@ def serve(
 
     ``parallel`` requests are answered at once, each with ``context`` tokens of context.
     """
-    if importlib.util.find_spec("xllamacpp") is None:
-        raise ConfigError(_INSTALL_LOCAL)
     if not gguf.is_file():
         raise ConfigError(f"{gguf}: no such GGUF file")
+    if importlib.util.find_spec("xllamacpp") is None:
+        raise ConfigError(_INSTALL_LOCAL)
     with tempfile.TemporaryFile(mode="w+b") as log:
         child = subprocess.Popen(
             [sys.executable, "-m", "verifier.local", str(gguf), str(parallel), str(context)],
