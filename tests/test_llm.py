@@ -389,9 +389,11 @@ def test_serve_without_xllamacpp_says_which_extra_to_install(
         "verifier.local.importlib.util.find_spec",
         lambda name, *a: None if name == "xllamacpp" else real(name, *a),
     )
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF")  # the file is there: only the extra is missing
     with (
         pytest.raises(ConfigError, match=r"pip install 'verifier\[local\]'"),
-        serve(tmp_path / "m.gguf"),
+        serve(gguf),
     ):
         pass
 

@@ -161,24 +161,3 @@ def test_missing_gguf(
     code, _, err = run(capsys, "compare", seed_paths[0], "--gguf", str(tmp_path / "none.gguf"))
     assert code == 2
     assert "none.gguf" in err and err.count("\n") == 1
-
-
-def test_a_gguf_without_the_local_extra_names_the_extra(
-    capsys: pytest.CaptureFixture[str],
-    seed_paths: list[str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import importlib.util
-
-    gguf = tmp_path / "model.gguf"
-    gguf.write_bytes(b"GGUF")
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *rest: None if name == "xllamacpp" else real_find_spec(name, *rest),
-    )
-    code, out, err = run(capsys, "compare", seed_paths[0], "--gguf", str(gguf))
-    assert (code, out) == (2, "")
-    assert err == "verifier: error: --gguf needs the local extra: pip install 'verifier[local]'\n"
