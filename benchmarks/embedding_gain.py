@@ -24,20 +24,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from relate_eval import LABELS, LOADERS, ROOT
-from train_relate import (
-    FOLDS,
-    Matrix,
-    Terms,
-    fit,
-    fold_of,
-    logits,
-    macro_f1,
-    sample_weights,
-    word_weights,
-)
-
-from verifier.relate import _Pair, _use_word_weights
+from relate_eval import LOADERS, ROOT
+from train_relate import FOLDS, Matrix, fit, logits, macro_f1, training_set
 
 
 class StaticEmbedding:
@@ -73,18 +61,9 @@ def main(argv: list[str]) -> None:
     if not evaldata.is_absolute():
         evaldata = ROOT / evaldata
     embed = StaticEmbedding()
-    known, unknown = word_weights(evaldata)
-    _use_word_weights(known, unknown)
-    rows = [(name, e) for name, load in LOADERS.items() for e in load(evaldata)]
-    pairs = [_Pair(e.a, e.b) for _, e in rows]
-    features = [pair.features() for pair in pairs]
-    terms = Terms([p.terms(f["idf_cover_a"]) for p, f in zip(pairs, features, strict=True)])
-    names = list(features[0])
-    x = np.array([[f[n] for n in names] for f in features])
-    y = np.array([LABELS.index(e.label) for _, e in rows])
-    set_names = np.array([name for name, _ in rows])
-    weights = sample_weights(list(set_names), [e.label for _, e in rows])
-    folds = np.array([fold_of(name, e) for name, e in rows])
+    data = training_set(evaldata)
+    rows, names, x, y, terms = data.rows, data.names, data.x, data.y, data.terms
+    set_names, weights, folds = np.array(data.set_names), data.weights, data.folds
 
     short = [(e.a, e.b) for name, e in rows if name != "FNC-1"]
     started = time.perf_counter()

@@ -40,6 +40,7 @@ import sys
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -322,24 +323,56 @@ def inner_fold_of(set_name: str, example: Example) -> int:
     return zlib.crc32(f"inner\0{set_name}\0{example.group}".encode()) % FOLDS
 
 
+@dataclass
+class TrainingSet:
+    """Every labelled pair with its features, weight and fold, the word weights in force."""
+
+    rows: list[tuple[str, Example]]
+    names: list[str]
+    x: Matrix
+    y: NDArray[np.int64]
+    terms: Terms
+    set_names: list[str]
+    weights: Matrix
+    folds: NDArray[np.int64]
+    unknown: float
+    known: dict[str, float]
+
+
+def training_set(evaldata: Path) -> TrainingSet:
+    """Load the three sets, compute (and put in force) the word weights, then each pair's
+    features: what this script and benchmarks/embedding_gain.py fit on."""
+    known, unknown = word_weights(evaldata)
+    _use_word_weights(known, unknown)
+    rows = [(name, e) for name, load in LOADERS.items() for e in load(evaldata)]
+    pairs = [_Pair(e.a, e.b) for _, e in rows]
+    features = [pair.features() for pair in pairs]
+    names = list(features[0])
+    set_names = [name for name, _ in rows]
+    return TrainingSet(
+        rows=rows,
+        names=names,
+        x=np.array([[f[n] for n in names] for f in features]),
+        y=np.array([LABELS.index(e.label) for _, e in rows]),
+        terms=Terms([p.terms(f["idf_cover_a"]) for p, f in zip(pairs, features, strict=True)]),
+        set_names=set_names,
+        weights=sample_weights(set_names, [e.label for _, e in rows]),
+        folds=np.array([fold_of(name, e) for name, e in rows]),
+        unknown=unknown,
+        known=known,
+    )
+
+
 def main(argv: Sequence[str]) -> None:
     write = "--no-write" not in argv
     paths = [a for a in argv if a != "--no-write"]
     evaldata = Path(paths[0]) if paths else Path("../shared/evaldata")
     if not evaldata.is_absolute():
         evaldata = ROOT / evaldata
-    known, unknown = word_weights(evaldata)
-    _use_word_weights(known, unknown)
-    rows = [(name, e) for name, load in LOADERS.items() for e in load(evaldata)]
-    pairs = [_Pair(e.a, e.b) for _, e in rows]
-    features = [pair.features() for pair in pairs]
-    terms = Terms([p.terms(f["idf_cover_a"]) for p, f in zip(pairs, features, strict=True)])
-    names = list(features[0])
-    x = np.array([[f[n] for n in names] for f in features])
-    y = np.array([LABELS.index(e.label) for _, e in rows])
-    set_names = [name for name, _ in rows]
-    weights = sample_weights(set_names, [e.label for _, e in rows])
-    folds = np.array([fold_of(name, e) for name, e in rows])
+    data = training_set(evaldata)
+    rows, names, x, y, terms = data.rows, data.names, data.x, data.y, data.terms
+    set_names, weights, folds = data.set_names, data.weights, data.folds
+    known, unknown = data.known, data.unknown
     inner = np.array([inner_fold_of(name, e) for name, e in rows])
 
     predicted = [""] * len(rows)
