@@ -689,10 +689,7 @@ def judge_findings(
         for finding in report.findings
         if finding.relation in _JUDGED
     ]
-    batches = _batches(judged, settings.judge_batch, settings.char_budget)
-    with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
-        answered = pool.map(lambda batch: _judge_batch(batch, settings, cache, usage), batches)
-        return {finding: verdict for found in answered for finding, verdict in found.items()}
+    return _judge_all(judged, settings, cache, usage)
 
 
 def judge_pairs(
@@ -712,11 +709,18 @@ def judge_pairs(
         )
         for number, (a, b) in enumerate(pairs)
     ]
+    verdicts = _judge_all(judged, settings, cache, usage)
+    return [verdicts.get(str(number)) for number in range(len(pairs))]
+
+
+def _judge_all(
+    judged: list[_Judged], settings: ModelSettings, cache: Cache | None, usage: Usage | None
+) -> dict[str, Verdict]:
+    """Verdicts by finding id, asked in batches, ``concurrency`` requests at once."""
     batches = _batches(judged, settings.judge_batch, settings.char_budget)
     with ThreadPoolExecutor(max_workers=settings.concurrency) as pool:
         answered = pool.map(lambda batch: _judge_batch(batch, settings, cache, usage), batches)
-        verdicts = {number: verdict for found in answered for number, verdict in found.items()}
-    return [verdicts.get(str(number)) for number in range(len(pairs))]
+        return {finding: verdict for found in answered for finding, verdict in found.items()}
 
 
 def _shown(
