@@ -137,3 +137,10 @@ def fake_llm(claims: list[dict[str, Any]]) -> dict[str, Any]:
         ],
         "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
     }
+
+
+def fake_judge(verdicts: list[dict[str, Any]]) -> dict[str, Any]:
+    """A hand-written chat completion holding verdicts: a test double, not a recording."""
+    completion = fake_llm([])
+    completion["choices"][0]["message"]["content"] = json.dumps({"verdicts": verdicts})
+    return completion

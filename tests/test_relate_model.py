@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FakeOpenAI, fake_llm, run_cli
+from conftest import FakeOpenAI, fake_judge, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "fixtures" / "pairs" / "relate.jsonl"
@@ -62,9 +62,7 @@ def _serve_verdicts(server: FakeOpenAI, cite_b: bool) -> None:
             }
             for number, a, b in _pairs_asked(body)
         ]
-        completion = fake_llm([])
-        completion["choices"][0]["message"]["content"] = json.dumps({"verdicts": verdicts})
-        return (200, completion, 0.0)
+        return (200, fake_judge(verdicts), 0.0)
 
     server.answer_for = answer
 
